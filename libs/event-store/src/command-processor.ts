@@ -1,0 +1,151 @@
+/**
+ * Command handling (invariants 2 and 3): in one PostgreSQL transaction, take the account's append lock, return
+ * the stored reply if this command id was handled before, otherwise load state and decide (the caller's pure
+ * decider), append the events, apply the inline projections and their change-log rows, enqueue the events in
+ * the outbox, and record the command id with its reply. Nothing is acknowledged before COMMIT.
+ */
+import { isRetryablePgError, withTransaction, type Logger, type Metrics, type Pool, type PoolClient } from '@jmap/platform';
+import { ChangeRecorder } from './change-log.js';
+import { appendEvents, lockStream } from './event-store.js';
+import { IdGenerator } from './ids.js';
+import type { ProjectionRegistry } from './projection.js';
+import type { DomainEvent, StoredEvent } from './types.js';
+
+export interface CommandMeta {
+  readonly accountId: string;
+  readonly commandId: string;
+  /** Command type, for metrics and logs. */
+  readonly type: string;
+  /** Time the command was issued (ISO); the decider's clock. Defaults to now. */
+  readonly issuedAt?: string;
+}
+
+export interface DecideContext {
+  readonly tx: PoolClient;
+  readonly accountId: string;
+  readonly commandId: string;
+  readonly now: Date;
+  readonly ids: IdGenerator;
+  /** The account's head modseq before this command. */
+  readonly head: number;
+}
+
+export interface Decision<R> {
+  readonly events: readonly DomainEvent[];
+  /** Builds the reply once the events are appended and projected (new states are readable through tx). */
+  reply(appended: readonly StoredEvent[], tx: PoolClient): R | Promise<R>;
+}
+
+export interface CommandOutcome<R> {
+  readonly reply: R;
+  readonly duplicate: boolean;
+  readonly appended: readonly StoredEvent[];
+}
+
+export class CommandProcessor {
+  private readonly latency;
+  private readonly appendedCounter;
+  private readonly listeners: Array<(accountId: string) => void> = [];
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly projections: ProjectionRegistry,
+    metrics: Metrics,
+    private readonly logger: Logger,
+  ) {
+    this.latency = metrics.histogram('jmap_command_duration_seconds', 'Time to handle a command, by type and outcome', [
+      'command',
+      'outcome',
+    ]);
+    this.appendedCounter = metrics.counter('jmap_events_appended_total', 'Events appended to account logs', ['event']);
+  }
+
+  /** Called after a commit that appended events (the outbox relay uses it to publish at once). */
+  onAppended(listener: (accountId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async handle<R>(meta: CommandMeta, decide: (ctx: DecideContext) => Promise<Decision<R>>): Promise<CommandOutcome<R>> {
+    const started = process.hrtime.bigint();
+    let outcome = 'ok';
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const result = await withTransaction(this.pool, (tx) => this.run(tx, meta, decide));
+          if (result.duplicate) outcome = 'duplicate';
+          if (result.appended.length > 0) {
+            for (const e of result.appended) this.appendedCounter.inc({ event: e.event.type });
+            for (const l of this.listeners) l(meta.accountId);
+          }
+          return result;
+        } catch (err) {
+          if (attempt < 5 && isRetryablePgError(err)) {
+            this.logger.warn({ err, attempt, commandId: meta.commandId }, 'retrying command after transient database error');
+            await new Promise((r) => setTimeout(r, 10 * attempt));
+            continue;
+          }
+          throw err;
+        }
+      }
+    } catch (err) {
+      outcome = 'error';
+      throw err;
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.latency.observe({ command: meta.type, outcome }, seconds);
+    }
+  }
+
+  private async run<R>(
+    tx: PoolClient,
+    meta: CommandMeta,
+    decide: (ctx: DecideContext) => Promise<Decision<R>>,
+  ): Promise<CommandOutcome<R>> {
+    const head = await lockStream(tx, meta.accountId);
+    const seen = await tx.query<{ reply: R }>(
+      'SELECT reply FROM processed_commands WHERE account_id = $1 AND command_id = $2',
+      [meta.accountId, meta.commandId],
+    );
+    if (seen.rows.length > 0) return { reply: seen.rows[0].reply, duplicate: true, appended: [] };
+
+    const ctx: DecideContext = {
+      tx,
+      accountId: meta.accountId,
+      commandId: meta.commandId,
+      now: meta.issuedAt ? new Date(meta.issuedAt) : new Date(),
+      ids: new IdGenerator(meta.accountId, meta.commandId),
+      head,
+    };
+    const decision = await decide(ctx);
+    const appended = await appendEvents(tx, meta.accountId, head, decision.events, meta.commandId);
+    await applyInline(tx, this.projections, appended);
+    const reply = await decision.reply(appended, tx);
+    await tx.query('INSERT INTO processed_commands (account_id, command_id, reply) VALUES ($1, $2, $3)', [
+      meta.accountId,
+      meta.commandId,
+      JSON.stringify(reply ?? null),
+    ]);
+    return { reply, duplicate: false, appended };
+  }
+}
+
+/** Applies the inline projections to freshly appended events and enqueues them in the outbox. */
+export async function applyInline(
+  tx: PoolClient,
+  projections: ProjectionRegistry,
+  appended: readonly StoredEvent[],
+): Promise<void> {
+  if (appended.length === 0) return;
+  const typesPerEvent: string[] = [];
+  for (const e of appended) {
+    const changes = new ChangeRecorder(e.accountId, e.modseq);
+    for (const p of projections.inline) await p.apply(tx, e, changes);
+    await changes.flush(tx);
+    typesPerEvent.push(JSON.stringify([...changes.types]));
+  }
+  await tx.query(
+    `INSERT INTO outbox (account_id, modseq, types)
+     SELECT $1, m, ARRAY(SELECT jsonb_array_elements_text(t::jsonb)) FROM unnest($2::bigint[], $3::text[]) AS x(m, t)`,
+    [appended[0].accountId, appended.map((e) => e.modseq), typesPerEvent],
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * The account event log in PostgreSQL (invariant 1): append under the account's row lock, read with upcasting.
+ */
+import type { PoolClient, Queryable } from '@jmap/platform';
+import type { DomainEvent, StoredEvent } from './types.js';
+import { Upcasters } from './upcasting.js';
+
+/** Takes the account's append lock for the rest of the transaction and returns its head modseq. */
+export async function lockStream(tx: PoolClient, accountId: string): Promise<number> {
+  const { rows } = await tx.query<{ modseq: number }>(
+    `INSERT INTO account_streams (account_id) VALUES ($1)
+       ON CONFLICT (account_id) DO UPDATE SET account_id = EXCLUDED.account_id
+     RETURNING modseq`,
+    [accountId],
+  );
+  return rows[0].modseq;
+}
+
+/** Appends events after `head` (the caller holds the lock) and moves the head. */
+export async function appendEvents(
+  tx: PoolClient,
+  accountId: string,
+  head: number,
+  events: readonly DomainEvent[],
+  commandId: string | null,
+): Promise<StoredEvent[]> {
+  if (events.length === 0) return [];
+  const modseqs = events.map((_, i) => head + 1 + i);
+  const { rows } = await tx.query<{ recorded_at: Date }>(
+    `INSERT INTO events (account_id, modseq, type, version, data, command_id)
+     SELECT $1, m, t, v, d, $6 FROM unnest($2::bigint[], $3::text[], $4::smallint[], $5::jsonb[]) AS x(m, t, v, d)
+     RETURNING recorded_at`,
+    [accountId, modseqs, events.map((e) => e.type), events.map((e) => e.v), events.map((e) => JSON.stringify(e.data)), commandId],
+  );
+  await tx.query('UPDATE account_streams SET modseq = $2 WHERE account_id = $1', [accountId, modseqs[modseqs.length - 1]]);
+  const recordedAt = (rows[0]?.recorded_at ?? new Date()).toISOString();
+  return events.map((event, i) => ({ accountId, modseq: modseqs[i], event, commandId, recordedAt }));
+}
+
+export async function streamHead(db: Queryable, accountId: string): Promise<number> {
+  const { rows } = await db.query<{ modseq: number }>('SELECT modseq FROM account_streams WHERE account_id = $1', [accountId]);
+  return rows[0]?.modseq ?? 0;
+}
+
+export class EventReader {
+  constructor(private readonly upcasters: Upcasters = new Upcasters()) {}
+
+  /** Events with fromModseq <= modseq <= toModseq, in order, upcast to their current versions. */
+  async read(
+    db: Queryable,
+    accountId: string,
+    fromModseq: number,
+    toModseq: number = Number.MAX_SAFE_INTEGER,
+    limit = 10_000,
+  ): Promise<StoredEvent[]> {
+    const { rows } = await db.query<{
+      modseq: number;
+      type: string;
+      version: number;
+      data: unknown;
+      command_id: string | null;
+      recorded_at: Date;
+    }>(
+      `SELECT modseq, type, version, data, command_id, recorded_at FROM events
+        WHERE account_id = $1 AND modseq >= $2 AND modseq <= $3 ORDER BY modseq LIMIT $4`,
+      [accountId, fromModseq, toModseq, limit],
+    );
+    return rows.map((r) => ({
+      accountId,
+      modseq: r.modseq,
+      event: this.upcasters.upcast({ type: r.type, v: r.version, data: r.data }),
+      commandId: r.command_id,
+      recordedAt: r.recorded_at.toISOString(),
+    }));
+  }
+
+  upcast(e: StoredEvent): StoredEvent {
+    const event = this.upcasters.upcast(e.event);
+    return event === e.event ? e : { ...e, event };
+  }
+}

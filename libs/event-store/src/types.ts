@@ -1,0 +1,51 @@
+/**
+ * Events are tagged unions with a version (STYLE.md convention 1): `type` is past tense and starts with its
+ * object (MailboxCreated), `v` is the schema version of `data`. Old versions are upcast on read.
+ */
+export interface DomainEvent<T extends string = string, D = unknown> {
+  readonly type: T;
+  readonly v: number;
+  readonly data: D;
+}
+
+/** An event as stored in an account's log. */
+export interface StoredEvent<E extends DomainEvent = DomainEvent> {
+  readonly accountId: string;
+  readonly modseq: number;
+  readonly event: E;
+  readonly commandId?: string | null;
+  readonly recordedAt: string;
+}
+
+/** What the outbox relay publishes on the events topic (one message per event, keyed by account id). */
+export interface PublishedEvent {
+  readonly accountId: string;
+  readonly modseq: number;
+  readonly type: string;
+  readonly v: number;
+  readonly data: unknown;
+  /** The JMAP data types whose change log moved at this modseq (for push StateChanges). */
+  readonly types: readonly string[];
+  readonly recordedAt: string;
+}
+
+export function toPublished(e: StoredEvent, types: readonly string[]): PublishedEvent {
+  return {
+    accountId: e.accountId,
+    modseq: e.modseq,
+    type: e.event.type,
+    v: e.event.v,
+    data: e.event.data,
+    types,
+    recordedAt: e.recordedAt,
+  };
+}
+
+export function fromPublished(p: PublishedEvent): StoredEvent {
+  return {
+    accountId: p.accountId,
+    modseq: p.modseq,
+    event: { type: p.type, v: p.v, data: p.data },
+    recordedAt: p.recordedAt,
+  };
+}

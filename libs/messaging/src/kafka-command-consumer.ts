@@ -1,0 +1,103 @@
+/**
+ * Service side of commands over Kafka: one consumer group per service, partitions (keyed by account id)
+ * handled concurrently, one command at a time within a partition. The reply goes to the topic the command
+ * names; a command that can never succeed goes to the dead-letter topic with its error and the partition
+ * moves on. Offsets are committed after handling (at least once); the command id makes that exactly-once
+ * in effect.
+ */
+import type { Consumer, Producer } from 'kafkajs';
+import type { Logger, Metrics } from '@jmap/platform';
+import { dispatchCommand } from './dispatch.js';
+import type { KafkaConnection } from './kafka-client.js';
+import { topics } from './topics.js';
+import type { CommandConsumer, CommandEnvelope, CommandError, CommandHandler } from './types.js';
+
+export interface CommandConsumerOptions {
+  concurrency: number;
+  maxAttempts: number;
+}
+
+export class KafkaCommandConsumer implements CommandConsumer {
+  private consumer?: Consumer;
+  private producer?: Producer;
+  private readonly deadLetters;
+  private readonly received;
+
+  constructor(
+    private readonly conn: KafkaConnection,
+    private readonly options: CommandConsumerOptions,
+    metrics: Metrics,
+    private readonly logger: Logger,
+  ) {
+    this.deadLetters = metrics.counter('jmap_dead_letters_total', 'Messages sent to a dead-letter topic', ['topic', 'reason']);
+    this.received = metrics.counter('jmap_commands_received_total', 'Commands received by a service', ['service']);
+  }
+
+  async start(service: string, handler: CommandHandler): Promise<void> {
+    const t = topics(this.conn.settings.topicPrefix);
+    const topic = t.commands(service);
+    await this.conn.ensureTopics([topic]);
+    await this.conn.ensureTopics([t.deadLetters], 1);
+    this.producer = this.conn.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.producer.connect();
+    this.consumer = this.conn.kafka.consumer({
+      groupId: `${this.conn.settings.topicPrefix}${service}`,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: this.conn.settings.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 1000,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic, fromBeginning: true });
+    const producer = this.producer;
+
+    const deadLetter = async (command: CommandEnvelope | { raw: string }, error: CommandError) => {
+      this.deadLetters.inc({ topic: t.deadLetters, reason: error.type });
+      await producer.send({
+        topic: t.deadLetters,
+        acks: -1,
+        messages: [
+          {
+            key: 'accountId' in command ? command.accountId : null,
+            value: JSON.stringify({ service, command, error, at: new Date().toISOString() }),
+          },
+        ],
+      });
+    };
+
+    await this.consumer.run({
+      partitionsConsumedConcurrently: this.options.concurrency,
+      eachMessage: async ({ message }) => {
+        this.received.inc({ service });
+        const raw = message.value?.toString() ?? '';
+        let command: CommandEnvelope;
+        try {
+          command = JSON.parse(raw) as CommandEnvelope;
+          if (!command || typeof command.commandId !== 'string' || typeof command.accountId !== 'string') {
+            throw new Error('not a command envelope');
+          }
+        } catch (err) {
+          this.logger.error({ err }, 'undecodable command dead-lettered');
+          await deadLetter({ raw: raw.slice(0, 10_000) }, { type: 'serverFail', description: 'undecodable command' });
+          return;
+        }
+        const reply = await dispatchCommand(handler, command, {
+          maxAttempts: this.options.maxAttempts,
+          logger: this.logger,
+          deadLetter,
+        });
+        if (command.replyTo) {
+          // The sender may be gone (its reply topic deleted); the effect is committed either way.
+          await producer
+            .send({ topic: command.replyTo, acks: 1, messages: [{ key: command.accountId, value: JSON.stringify(reply) }] })
+            .catch((err: unknown) => this.logger.warn({ err, replyTo: command.replyTo }, 'reply not delivered'));
+        }
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    // disconnect() stops fetching and waits for the message being handled to finish.
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * The one list of environment variables the project reads. Each entry is documented here; the README table is
+ * generated from it (`npm run docs:config`) and a unit test fails when the two differ.
+ * Defaults are safe for one machine; production sets the endpoints and credentials.
+ */
+export type EnvType = 'string' | 'int' | 'bool' | 'list' | 'url' | 'enum';
+
+export interface EnvSpec {
+  readonly type: EnvType;
+  readonly default?: string | number | boolean | readonly string[];
+  readonly required?: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly string[];
+  readonly group: string;
+  readonly description: string;
+}
+
+const spec = <T extends Record<string, EnvSpec>>(t: T): T => t;
+
+export const ENV = spec({
+  // --- process and network ---
+  LOG_LEVEL: {
+    type: 'enum',
+    values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+    default: 'info',
+    group: 'process',
+    description: 'Minimum level of the JSON log lines written to stdout.',
+  },
+  HOST: {
+    type: 'string',
+    default: '127.0.0.1',
+    group: 'process',
+    description: 'Address the JMAP HTTP server binds (gateway, standalone). Use 0.0.0.0 in containers.',
+  },
+  PORT: {
+    type: 'int',
+    default: 8080,
+    min: 0,
+    max: 65535,
+    group: 'process',
+    description: 'Port of the JMAP HTTP server (gateway, standalone).',
+  },
+  PUBLIC_URL: {
+    type: 'url',
+    group: 'process',
+    description:
+      'Absolute base URL clients reach the gateway at (for the Session URLs). Unset: derived from the request Host header.',
+  },
+  OPS_HOST: {
+    type: 'string',
+    group: 'process',
+    description: 'Address of the ops server (/healthz, /readyz, /metrics). Defaults to HOST.',
+  },
+  OPS_PORT: {
+    type: 'int',
+    default: 9100,
+    min: 0,
+    max: 65535,
+    group: 'process',
+    description: 'Port of the ops server (/healthz, /readyz, /metrics). 0 picks a free port.',
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    type: 'int',
+    default: 10000,
+    min: 100,
+    group: 'process',
+    description: 'How long graceful shutdown waits for in-flight work after SIGTERM before exiting.',
+  },
+  INSTANCE_ID: {
+    type: 'string',
+    group: 'process',
+    description: 'Name of this replica in logs and reply topics. Unset: hostname and pid.',
+  },
+
+  // --- PostgreSQL ---
+  DATABASE_URL: {
+    type: 'url',
+    group: 'postgres',
+    description:
+      'PostgreSQL connection URL (postgres://user:pass@host:port/db). Required by the services; the standalone server embeds PostgreSQL when unset.',
+  },
+  DATABASE_POOL_SIZE: {
+    type: 'int',
+    default: 10,
+    min: 1,
+    max: 500,
+    group: 'postgres',
+    description: 'Maximum connections in each process pool.',
+  },
+  MIGRATIONS_DIR: {
+    type: 'string',
+    group: 'postgres',
+    description: 'Directory of the SQL migrations. Defaults to migrations/ of the source tree (set in the container images).',
+  },
+  MIGRATE_ON_START: {
+    type: 'bool',
+    default: false,
+    group: 'postgres',
+    description: 'Apply pending database migrations when a service starts (the Helm chart runs a Job instead).',
+  },
+
+  // --- Kafka ---
+  KAFKA_BROKERS: {
+    type: 'list',
+    group: 'kafka',
+    description:
+      'Comma-separated Kafka bootstrap servers (host:port). Required by the services; the standalone server uses an in-process bus when unset.',
+  },
+  KAFKA_TOPIC_PREFIX: {
+    type: 'string',
+    default: 'jmap.',
+    group: 'kafka',
+    description: 'Prefix of every topic name (commands, events, replies, dead letters).',
+  },
+  KAFKA_PARTITIONS: {
+    type: 'int',
+    default: 48,
+    min: 1,
+    max: 10000,
+    group: 'kafka',
+    description: 'Partitions of the command and event topics when this process creates them; bounds the useful replica count.',
+  },
+  KAFKA_REPLICATION_FACTOR: {
+    type: 'int',
+    default: 1,
+    min: 1,
+    max: 10,
+    group: 'kafka',
+    description: 'Replication factor of topics this process creates.',
+  },
+  COMMAND_TIMEOUT_MS: {
+    type: 'int',
+    default: 4000,
+    min: 50,
+    group: 'kafka',
+    description: 'How long the gateway waits for a command reply before resending it with the same command id.',
+  },
+  COMMAND_ATTEMPTS: {
+    type: 'int',
+    default: 3,
+    min: 1,
+    max: 20,
+    group: 'kafka',
+    description: 'Sends of one command (first plus retries) before the gateway answers serverUnavailable.',
+  },
+  COMMAND_CONCURRENCY: {
+    type: 'int',
+    default: 8,
+    min: 1,
+    max: 1000,
+    group: 'kafka',
+    description: 'Partitions a service replica handles at once.',
+  },
+  COMMAND_MAX_HANDLER_ATTEMPTS: {
+    type: 'int',
+    default: 5,
+    min: 1,
+    max: 100,
+    group: 'kafka',
+    description: 'Attempts at a command that keeps failing with a transient error before it goes to the dead-letter topic.',
+  },
+
+  // --- S3 / blobs ---
+  S3_ENDPOINT: {
+    type: 'url',
+    group: 's3',
+    description:
+      'S3 API endpoint (MinIO or any S3), e.g. http://127.0.0.1:9000. Unset in the standalone server: blobs are files under DATA_DIR.',
+  },
+  S3_REGION: { type: 'string', default: 'us-east-1', group: 's3', description: 'S3 region.' },
+  S3_BUCKET: { type: 'string', default: 'jmap-blobs', group: 's3', description: 'Bucket holding every blob.' },
+  S3_ACCESS_KEY: { type: 'string', default: 'minioadmin', group: 's3', description: 'S3 access key id.' },
+  S3_SECRET_KEY: { type: 'string', default: 'minioadmin', group: 's3', description: 'S3 secret key.' },
+  BLOB_DIR: {
+    type: 'string',
+    group: 's3',
+    description: 'Directory of the filesystem blob store, used when S3_ENDPOINT is unset. Defaults to DATA_DIR/blobs.',
+  },
+  UPLOAD_EXPIRY_SECONDS: {
+    type: 'int',
+    default: 86400,
+    min: 3600,
+    group: 's3',
+    description: 'Age after which an upload that nothing references is collected (RFC 8620 section 6.1: at least one hour).',
+  },
+
+  // --- JMAP limits (RFC 8620 section 2, advertised in the Session and enforced) ---
+  MAX_SIZE_UPLOAD: {
+    type: 'int',
+    default: 50_000_000,
+    min: 1,
+    group: 'jmap',
+    description: 'maxSizeUpload: largest upload in octets.',
+  },
+  MAX_CONCURRENT_UPLOAD: {
+    type: 'int',
+    default: 4,
+    min: 1,
+    group: 'jmap',
+    description: 'maxConcurrentUpload: uploads one account may run at once.',
+  },
+  MAX_SIZE_REQUEST: {
+    type: 'int',
+    default: 10_000_000,
+    min: 1000,
+    group: 'jmap',
+    description: 'maxSizeRequest: largest API request body in octets.',
+  },
+  MAX_CONCURRENT_REQUESTS: {
+    type: 'int',
+    default: 8,
+    min: 1,
+    group: 'jmap',
+    description: 'maxConcurrentRequests: API requests one account may run at once.',
+  },
+  MAX_CALLS_IN_REQUEST: {
+    type: 'int',
+    default: 64,
+    min: 1,
+    group: 'jmap',
+    description: 'maxCallsInRequest: method calls in one request.',
+  },
+  MAX_OBJECTS_IN_GET: {
+    type: 'int',
+    default: 10000,
+    min: 1,
+    group: 'jmap',
+    description: 'maxObjectsInGet: ids in one /get (sized for the initial sync of a 10,000-message mailbox).',
+  },
+  MAX_OBJECTS_IN_SET: {
+    type: 'int',
+    default: 1000,
+    min: 1,
+    group: 'jmap',
+    description: 'maxObjectsInSet: create + update + destroy entries in one /set.',
+  },
+  READ_WAIT_TIMEOUT_MS: {
+    type: 'int',
+    default: 3000,
+    min: 10,
+    group: 'jmap',
+    description:
+      'Longest a read waits for a background projection to reach a committed write (read-your-writes); past it the call fails with serverUnavailable.',
+  },
+
+  // --- authentication ---
+  AUTH_FAILURES_PER_WINDOW: {
+    type: 'int',
+    default: 10,
+    min: 1,
+    group: 'auth',
+    description: 'Failed logins allowed per principal and per client address within AUTH_FAILURE_WINDOW_SECONDS before 429.',
+  },
+  AUTH_FAILURE_WINDOW_SECONDS: {
+    type: 'int',
+    default: 300,
+    min: 1,
+    group: 'auth',
+    description: 'Window of the failed-login rate limit.',
+  },
+
+  // --- standalone ---
+  DATA_DIR: {
+    type: 'string',
+    default: './data',
+    group: 'standalone',
+    description: 'Where the standalone server keeps everything (embedded PostgreSQL, blobs, lock file).',
+  },
+});
+
+export type EnvName = keyof typeof ENV;
