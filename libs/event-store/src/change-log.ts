@@ -94,19 +94,22 @@ export async function typeStates(db: Queryable, accountId: string, types: readon
   return Object.fromEntries(rows.map((r) => [r.type, r.m]));
 }
 
-/** Change rows of a type after `sinceModseq`, in modseq order, at most `limit` rows. */
+/**
+ * Change rows of a type after a cursor (modseq, and optionally the last object id seen at that modseq), in
+ * (modseq, object id) order, at most `limit` rows.
+ */
 export async function changesSince(
   db: Queryable,
   accountId: string,
   type: string,
-  sinceModseq: number,
+  after: { modseq: number; objectId: string | null },
   limit: number,
 ): Promise<ChangeRow[]> {
   const { rows } = await db.query<{ modseq: number; object_id: string; kind: ChangeKind; props: string[] | null }>(
     `SELECT modseq, object_id, kind, props FROM changes
-      WHERE account_id = $1 AND type = $2 AND modseq > $3
-      ORDER BY modseq, object_id LIMIT $4`,
-    [accountId, type, sinceModseq, limit],
+      WHERE account_id = $1 AND type = $2 AND (modseq > $3 OR ($4::text IS NOT NULL AND modseq = $3 AND object_id > $4))
+      ORDER BY modseq, object_id LIMIT $5`,
+    [accountId, type, after.modseq, after.objectId, limit],
   );
   return rows.map((r) => ({ modseq: r.modseq, objectId: r.object_id, kind: r.kind, props: r.props }));
 }

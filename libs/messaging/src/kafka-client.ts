@@ -70,7 +70,7 @@ export class KafkaConnection {
     if (toCreate.length > 0) {
       try {
         await admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: toCreate.map((topic) => ({
             topic,
             numPartitions: partitions,
@@ -83,7 +83,26 @@ export class KafkaConnection {
         if (!/already exists/i.test(String((err as Error).message))) throw err;
       }
     }
+    await this.waitForLeaders(admin, missing);
     for (const n of missing) this.ensured.add(n);
+  }
+
+  /**
+   * A freshly created topic answers "unknown topic or partition" for a moment (kafkajs's own waitForLeaders
+   * gives up on that), so poll the metadata until every partition has a leader.
+   */
+  private async waitForLeaders(admin: Admin, names: string[]): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: names });
+        if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline) throw new Error(`topics without leaders after 30 s: ${names.join(', ')}`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 
   healthCheck(): HealthCheck {

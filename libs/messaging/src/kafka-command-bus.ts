@@ -54,7 +54,8 @@ export class KafkaCommandBus implements CommandBus {
     const t = topics(this.conn.settings.topicPrefix);
     await this.conn.ensureTopics(services.map((s) => t.commands(s)));
     await this.conn.ensureTopics([this.replyTopic], 1, [{ name: 'retention.ms', value: String(3_600_000) }]);
-    this.producer = this.conn.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // One request in flight keeps retries in order; duplicates from retries are skipped by consumers.
+    this.producer = this.conn.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.producer.connect();
     this.consumer = this.conn.kafka.consumer({
       groupId: `${this.conn.settings.topicPrefix}gateway-replies.${this.options.instanceId}`,

@@ -38,7 +38,8 @@ export class KafkaCommandConsumer implements CommandConsumer {
     const topic = t.commands(service);
     await this.conn.ensureTopics([topic]);
     await this.conn.ensureTopics([t.deadLetters], 1);
-    this.producer = this.conn.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // One request in flight keeps retries in order; duplicates from retries are skipped by consumers.
+    this.producer = this.conn.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.producer.connect();
     this.consumer = this.conn.kafka.consumer({
       groupId: `${this.conn.settings.topicPrefix}${service}`,
@@ -88,7 +89,7 @@ export class KafkaCommandConsumer implements CommandConsumer {
         if (command.replyTo) {
           // The sender may be gone (its reply topic deleted); the effect is committed either way.
           await producer
-            .send({ topic: command.replyTo, acks: 1, messages: [{ key: command.accountId, value: JSON.stringify(reply) }] })
+            .send({ topic: command.replyTo, acks: -1, messages: [{ key: command.accountId, value: JSON.stringify(reply) }] })
             .catch((err: unknown) => this.logger.warn({ err, replyTo: command.replyTo }, 'reply not delivered'));
         }
       },

@@ -1,6 +1,6 @@
 /**
  * The events topic over Kafka: the outbox relay publishes each account's events in modseq order (key =
- * account id, idempotent producer with one request in flight, so retries never reorder); subscribers are
+ * account id, one request in flight, so retries never reorder); subscribers are
  * consumer groups that get each account's consecutive events of a batch together, accounts in parallel.
  */
 import type { Consumer, Producer } from 'kafkajs';
@@ -17,7 +17,8 @@ export class KafkaEventPublisher implements EventPublisher {
   async start(): Promise<void> {
     const t = topics(this.conn.settings.topicPrefix);
     await this.conn.ensureTopics([t.events]);
-    this.producer = this.conn.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // One request in flight keeps retries in order; duplicates from retries are skipped by consumers.
+    this.producer = this.conn.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.producer.connect();
   }
 

@@ -60,6 +60,12 @@ export const ENV = spec({
     group: 'process',
     description: 'Port of the ops server (/healthz, /readyz, /metrics). 0 picks a free port.',
   },
+  TRUST_PROXY: {
+    type: 'bool',
+    default: false,
+    group: 'process',
+    description: 'Trust X-Forwarded-* headers (client address for rate limits, scheme and host for URLs) from a reverse proxy.',
+  },
   SHUTDOWN_TIMEOUT_MS: {
     type: 'int',
     default: 10000,
@@ -128,6 +134,14 @@ export const ENV = spec({
     max: 10,
     group: 'kafka',
     description: 'Replication factor of topics this process creates.',
+  },
+  KAFKA_SESSION_TIMEOUT_MS: {
+    type: 'int',
+    default: 10000,
+    min: 2000,
+    max: 300000,
+    group: 'kafka',
+    description: 'Consumer group session timeout: how soon the partitions of a replica that died move to the others.',
   },
   COMMAND_TIMEOUT_MS: {
     type: 'int',

@@ -26,7 +26,7 @@ export function currentLogContext(): LogContext | undefined {
   return contextStore.getStore();
 }
 
-export function createLogger(service: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(service: string, level: string = process.env.LOG_LEVEL || 'info'): Logger {
   return pino({
     level,
     base: { service, pid: process.pid, host: hostname() },
@@ -34,6 +34,18 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
     formatters: { level: (label) => ({ level: label }) },
     mixin: () => contextStore.getStore() ?? {},
   });
+}
+
+const processLoggers = new Map<string, Logger>();
+
+/** One logger per service name per process (the app bootstrap and its modules share it). */
+export function serviceLogger(service: string): Logger {
+  let logger = processLoggers.get(service);
+  if (!logger) {
+    logger = createLogger(service);
+    processLoggers.set(service, logger);
+  }
+  return logger;
 }
 
 export function instanceId(service: string): string {

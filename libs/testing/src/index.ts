@@ -5,3 +5,4 @@ export * from './infra/kafka.js';
 export * from './infra/minio.js';
 export * from './infra/infra.js';
 export * from './harness.js';
+export * from './stack.js';

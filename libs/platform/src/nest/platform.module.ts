@@ -18,7 +18,7 @@ import {
 import { ConfigError, loadConfig } from '../config.js';
 import { createPool, postgresHealthCheck, type Pool } from '../database.js';
 import { Health } from '../health.js';
-import { createLogger, instanceId, type Logger } from '../logger.js';
+import { instanceId, serviceLogger, type Logger } from '../logger.js';
 import { Metrics } from '../metrics.js';
 import { migrate } from '../migrations.js';
 import { OpsServer } from '../ops-server.js';
@@ -80,7 +80,7 @@ class PoolLifecycle implements OnModuleInit, OnApplicationShutdown {
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
-    const logger = options.logger ?? createLogger(options.service, loadConfig(['LOG_LEVEL']).LOG_LEVEL);
+    const logger = options.logger ?? serviceLogger(options.service);
     const info: ServiceInfo = { service: options.service, instanceId: instanceId(options.service) };
     const providers: Provider[] = [
       { provide: SERVICE_INFO, useValue: info },

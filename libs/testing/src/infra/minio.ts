@@ -3,13 +3,16 @@
  * port. The product speaks S3 only through the `minio` client library, so this exercises the real path.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPid, requireTool, spawnDetached, stopProcess, waitFor } from './process.js';
-import { cacheDir } from './paths.js';
+import { cacheDir, repoRoot } from './paths.js';
 
-/** Pinned so that every machine builds the same server (MinIO publishes no semver tags for `go install`). */
-export const MINIO_MODULE = 'github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c';
+/**
+ * Pinned in tools/infra/minio.version (read by .ci/run too) so that every machine builds the same server;
+ * MinIO publishes no semver tags for `go install`.
+ */
+export const MINIO_MODULE = readFileSync(join(repoRoot(), 'tools/infra/minio.version'), 'utf8').trim();
 
 export interface MinioOptions {
   dir: string;

@@ -1,0 +1,161 @@
+/**
+ * HTTP authentication for the gateway (RFC 8620 section 8.2 leaves the scheme to the server): Basic with the
+ * account's email and password, or Bearer with an API token "jmap_<id>_<secret>".
+ *
+ * Security bounds: secrets are verified against argon2id hashes; a successful verification is cached for
+ * CACHE_TTL_MS under a SHA-256 of the credential together with the principal's credentials version, so a
+ * password reset or token revocation takes effect on the next request in every replica. Failed attempts are
+ * counted in PostgreSQL per login name and per client address (shared by all replicas); past the limit within
+ * the window the gateway answers 429 without verifying anything, so guessing stays slow whichever replica is hit.
+ */
+import type { Pool } from '@jmap/platform';
+import type { AccountsRepository, PrincipalRecord } from './accounts.repository.js';
+import { sha256, verifySecret } from './secrets.js';
+
+export type AuthResult =
+  | { ok: true; principal: PrincipalRecord; method: 'basic' | 'bearer' }
+  | { ok: false; status: 401 | 429; reason: string; retryAfterSeconds?: number };
+
+const CACHE_TTL_MS = 10 * 60_000;
+const CACHE_MAX = 50_000;
+
+interface CacheEntry {
+  principalId: string;
+  credentialsVersion: number;
+  expires: number;
+}
+
+export interface AuthLimits {
+  failuresPerWindow: number;
+  windowSeconds: number;
+}
+
+export class Authenticator {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly repo: AccountsRepository,
+    private readonly limits: AuthLimits,
+  ) {}
+
+  async authenticate(authorization: string | undefined, clientAddress: string): Promise<AuthResult> {
+    if (!authorization) return { ok: false, status: 401, reason: 'authentication required' };
+    const space = authorization.indexOf(' ');
+    const scheme = authorization.slice(0, space < 0 ? undefined : space).toLowerCase();
+    const value = space < 0 ? '' : authorization.slice(space + 1).trim();
+    if (scheme === 'basic') return this.basic(value, clientAddress);
+    if (scheme === 'bearer') return this.bearer(value, clientAddress);
+    return { ok: false, status: 401, reason: 'unsupported authentication scheme' };
+  }
+
+  private async basic(value: string, clientAddress: string): Promise<AuthResult> {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return { ok: false, status: 401, reason: 'malformed Basic credentials' };
+    const email = decoded.slice(0, colon).trim().toLowerCase();
+    const password = decoded.slice(colon + 1);
+    const cacheKey = sha256(`basic\u0000${email}\u0000${password}`);
+    const cached = await this.fromCache(cacheKey);
+    if (cached) return { ok: true, principal: cached, method: 'basic' };
+
+    const limited = await this.rateLimited([`p:${email}`, `a:${clientAddress}`]);
+    if (limited) return limited;
+    const principal = await this.repo.principalByEmail(email);
+    const ok = principal !== null && !principal.disabled && principal.passwordHash !== null && (await verifySecret(principal.passwordHash, password));
+    if (!ok || !principal) {
+      await this.recordFailure([`p:${email}`, `a:${clientAddress}`]);
+      return { ok: false, status: 401, reason: 'invalid credentials' };
+    }
+    this.remember(cacheKey, principal);
+    return { ok: true, principal, method: 'basic' };
+  }
+
+  private async bearer(value: string, clientAddress: string): Promise<AuthResult> {
+    const m = /^jmap_([a-z2-7]+)_([a-z2-7]+)$/.exec(value);
+    if (!m) {
+      const limited = await this.rateLimited([`a:${clientAddress}`]);
+      if (limited) return limited;
+      await this.recordFailure([`a:${clientAddress}`]);
+      return { ok: false, status: 401, reason: 'invalid token' };
+    }
+    const [, tokenId, secret] = m;
+    const cacheKey = sha256(`bearer\u0000${value}`);
+    const cached = await this.fromCache(cacheKey, tokenId);
+    if (cached) return { ok: true, principal: cached, method: 'bearer' };
+
+    const limited = await this.rateLimited([`t:${tokenId}`, `a:${clientAddress}`]);
+    if (limited) return limited;
+    const token = await this.repo.tokenById(tokenId);
+    const valid = token !== null && (token.expiresAt === null || token.expiresAt > new Date()) && (await verifySecret(token.secretHash, secret));
+    const principal = valid && token ? await this.repo.principalById(token.principalId) : null;
+    if (!principal || principal.disabled) {
+      await this.recordFailure([`t:${tokenId}`, `a:${clientAddress}`]);
+      return { ok: false, status: 401, reason: 'invalid token' };
+    }
+    this.remember(cacheKey, principal);
+    void this.pool.query('UPDATE api_tokens SET last_used_at = now() WHERE id = $1', [tokenId]).catch(() => undefined);
+    return { ok: true, principal, method: 'bearer' };
+  }
+
+  /** A cached verification is valid while the principal exists, is enabled and kept its credentials version. */
+  private async fromCache(key: string, tokenId?: string): Promise<PrincipalRecord | null> {
+    const entry = this.cache.get(key);
+    if (!entry || entry.expires < Date.now()) {
+      if (entry) this.cache.delete(key);
+      return null;
+    }
+    const principal = await this.repo.principalById(entry.principalId);
+    if (!principal || principal.disabled || principal.credentialsVersion !== entry.credentialsVersion) {
+      this.cache.delete(key);
+      return null;
+    }
+    if (tokenId) {
+      const token = await this.repo.tokenById(tokenId);
+      if (!token || (token.expiresAt !== null && token.expiresAt <= new Date())) {
+        this.cache.delete(key);
+        return null;
+      }
+    }
+    return principal;
+  }
+
+  private remember(key: string, principal: PrincipalRecord): void {
+    if (this.cache.size >= CACHE_MAX) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    this.cache.set(key, { principalId: principal.id, credentialsVersion: principal.credentialsVersion, expires: Date.now() + CACHE_TTL_MS });
+  }
+
+  private windowStart(): Date {
+    const ms = this.limits.windowSeconds * 1000;
+    return new Date(Math.floor(Date.now() / ms) * ms);
+  }
+
+  private async rateLimited(keys: string[]): Promise<AuthResult | null> {
+    const { rows } = await this.pool.query<{ key: string; failures: number }>(
+      'SELECT key, failures FROM auth_failures WHERE key = ANY($1) AND window_start = $2',
+      [keys, this.windowStart()],
+    );
+    if (rows.some((r) => r.failures >= this.limits.failuresPerWindow)) {
+      const retry = Math.ceil((this.windowStart().getTime() + this.limits.windowSeconds * 1000 - Date.now()) / 1000);
+      return { ok: false, status: 429, reason: 'too many failed logins; try again later', retryAfterSeconds: Math.max(1, retry) };
+    }
+    return null;
+  }
+
+  private async recordFailure(keys: string[]): Promise<void> {
+    const start = this.windowStart();
+    await this.pool.query(
+      `INSERT INTO auth_failures (key, window_start, failures) SELECT k, $2, 1 FROM unnest($1::text[]) AS k
+         ON CONFLICT (key, window_start) DO UPDATE SET failures = auth_failures.failures + 1`,
+      [keys, start],
+    );
+    if (Math.random() < 0.02) {
+      await this.pool
+        .query('DELETE FROM auth_failures WHERE window_start < $1', [new Date(start.getTime() - this.limits.windowSeconds * 1000)])
+        .catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export * from './secrets.js';
+export * from './accounts.repository.js';
+export * from './authenticator.js';

@@ -1,0 +1,115 @@
+/**
+ * The gateway feature: JMAP over HTTP on the Nest application's Fastify instance. Registers the core
+ * capability and Core/echo; data-type features register their methods, capabilities and routes through the
+ * registries this module exports. Bodies are read raw (no framework parsing) so that notJSON, notRequest and
+ * the size limits get the JMAP answers the RFC names.
+ */
+import zlib from 'node:zlib';
+import compress from '@fastify/compress';
+import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { AccountsRepository, Authenticator } from '@jmap/accounts';
+import { LOGGER, METRICS, PG_POOL, type Logger, type Metrics, type Pool } from '@jmap/platform';
+import { CORE, MethodRegistry, limitError } from '@jmap/protocol';
+import { registerApiRoute } from './api.route.js';
+import { CapabilityRegistry } from './capability.registry.js';
+import { CoreEchoMethod } from './core-echo.method.js';
+import { gatewayConfigFromEnv, type GatewayConfig } from './gateway-config.js';
+import { ACCOUNTS_REPOSITORY, AUTHENTICATOR, CAPABILITY_REGISTRY, GATEWAY_CONFIG, HTTP_ROUTES, METHOD_REGISTRY } from './gateway.tokens.js';
+import { sendProblem, sendRequestError } from './http-support.js';
+import { HttpRoutesRegistry } from './http-routes.registry.js';
+import { RequestAuth } from './request-auth.js';
+import { registerSessionRoutes } from './session.route.js';
+
+@Injectable()
+class GatewayHttp implements OnApplicationBootstrap {
+  constructor(
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(METHOD_REGISTRY) private readonly methods: MethodRegistry,
+    @Inject(CAPABILITY_REGISTRY) private readonly capabilities: CapabilityRegistry,
+    @Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository,
+    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    @Inject(HTTP_ROUTES) private readonly routes: HttpRoutesRegistry,
+    @Inject(METRICS) private readonly metrics: Metrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    capabilities.register({ urn: CORE, session: () => ({ ...config.core }), account: () => ({}) });
+    methods.register(new CoreEchoMethod());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // Everything lives in one encapsulated plugin scope, so our body parsers and error handler replace the
+    // framework's without touching anything else on the server.
+    await app.register(async (scope) => {
+      await scope.register(compress, {
+        global: true,
+        threshold: 1024,
+        encodings: ['br', 'gzip', 'deflate'],
+        // Quality 4 keeps brotli within a few milliseconds for large responses while still beating gzip.
+        brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+        zlibOptions: { level: 6 },
+      });
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: this.config.core.maxSizeRequest }, (_req, body, done) =>
+        done(null, body),
+      );
+      scope.setErrorHandler((err: FastifyError, req, reply) => this.onError(err, req.url, reply));
+      const auth = new RequestAuth(this.authenticator, this.repo, this.capabilities);
+      registerSessionRoutes(scope, { config: this.config, auth, capabilities: this.capabilities });
+      registerApiRoute(scope, {
+        config: this.config,
+        auth,
+        methods: this.methods,
+        capabilities: this.capabilities,
+        metrics: this.metrics,
+        logger: this.logger,
+      });
+      for (const registrar of this.routes.all) await registrar(scope);
+    });
+  }
+
+  private onError(err: FastifyError, url: string, reply: FastifyReply): FastifyReply {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      if (url.startsWith('/jmap/upload')) {
+        return sendProblem(reply, 413, {
+          type: 'urn:ietf:params:jmap:error:limit',
+          limit: 'maxSizeUpload',
+          detail: `Uploads are limited to ${this.config.core.maxSizeUpload} octets.`,
+        });
+      }
+      return sendRequestError(reply, limitError('maxSizeRequest', `Requests are limited to ${this.config.core.maxSizeRequest} octets.`));
+    }
+    if (err.statusCode && err.statusCode < 500) {
+      return sendProblem(reply, err.statusCode, { type: 'about:blank', detail: err.message });
+    }
+    this.logger.error({ err, url }, 'request failed');
+    return sendProblem(reply, 500, { type: 'about:blank', title: 'Internal Server Error', detail: 'An unexpected error occurred.' });
+  }
+}
+
+@Global()
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig = gatewayConfigFromEnv()): DynamicModule {
+    return {
+      module: GatewayModule,
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: METHOD_REGISTRY, useValue: new MethodRegistry() },
+        { provide: CAPABILITY_REGISTRY, useValue: new CapabilityRegistry() },
+        { provide: HTTP_ROUTES, useValue: new HttpRoutesRegistry() },
+        { provide: ACCOUNTS_REPOSITORY, inject: [PG_POOL], useFactory: (pool: Pool) => new AccountsRepository(pool) },
+        {
+          provide: AUTHENTICATOR,
+          inject: [PG_POOL, ACCOUNTS_REPOSITORY],
+          useFactory: (pool: Pool, repo: AccountsRepository) => new Authenticator(pool, repo, config.auth),
+        },
+        GatewayHttp,
+      ],
+      exports: [GATEWAY_CONFIG, METHOD_REGISTRY, CAPABILITY_REGISTRY, HTTP_ROUTES, ACCOUNTS_REPOSITORY, AUTHENTICATOR],
+    };
+  }
+}

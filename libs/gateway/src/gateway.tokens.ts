@@ -1,0 +1,8 @@
+/** Injection tokens of the gateway feature (STYLE.md: tokens live in <lib>.tokens.ts). */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+export const METHOD_REGISTRY = Symbol('METHOD_REGISTRY');
+export const CAPABILITY_REGISTRY = Symbol('CAPABILITY_REGISTRY');
+export const ACCOUNTS_REPOSITORY = Symbol('ACCOUNTS_REPOSITORY');
+export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
+/** Extra HTTP routes contributed by feature modules (upload, download, event source ...). */
+export const HTTP_ROUTES = Symbol('HTTP_ROUTES');

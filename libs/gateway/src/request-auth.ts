@@ -1,0 +1,51 @@
+/**
+ * Authenticates an HTTP request and loads what the principal may use: 401 with WWW-Authenticate when the
+ * credentials are missing or wrong, 429 with Retry-After when failed attempts exceeded the limit.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AccountRecord, AccountsRepository, Authenticator, PrincipalRecord } from '@jmap/accounts';
+import { CORE, type AccountAccess } from '@jmap/protocol';
+import type { CapabilityRegistry } from './capability.registry.js';
+import { sendProblem, WWW_AUTHENTICATE } from './http-support.js';
+
+export interface AuthedRequest {
+  principal: PrincipalRecord;
+  accounts: AccountRecord[];
+  access: Map<string, AccountAccess>;
+}
+
+export class RequestAuth {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly repo: AccountsRepository,
+    private readonly capabilities: CapabilityRegistry,
+  ) {}
+
+  /** Resolves the principal or sends the 401/429 answer and returns null. */
+  async authenticate(req: FastifyRequest, reply: FastifyReply): Promise<AuthedRequest | null> {
+    const result = await this.authenticator.authenticate(req.headers.authorization, req.ip);
+    if (!result.ok) {
+      if (result.status === 429) {
+        reply.header('retry-after', String(result.retryAfterSeconds ?? 60));
+        sendProblem(reply, 429, { type: 'about:blank', title: 'Too Many Requests', detail: result.reason });
+      } else {
+        reply.header('www-authenticate', WWW_AUTHENTICATE);
+        sendProblem(reply, 401, { type: 'about:blank', title: 'Unauthorized', detail: result.reason });
+      }
+      return null;
+    }
+    const accounts = await this.repo.accessibleAccounts(result.principal.id);
+    const access = new Map<string, AccountAccess>();
+    for (const a of accounts) {
+      const caps = new Set([CORE, ...Object.keys(this.capabilities.accountCapabilities(a))]);
+      access.set(a.accountId, {
+        accountId: a.accountId,
+        name: a.name,
+        isPersonal: a.isPersonal,
+        isReadOnly: a.isReadOnly,
+        capabilities: caps,
+      });
+    }
+    return { principal: result.principal, accounts, access };
+  }
+}

