@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { GatewayModule } from '@jmap/gateway';
+import { MailboxApiModule } from '@jmap/mailbox-api';
 import { PlatformModule } from '@jmap/platform';
 import { BlobStoreModule, MessagingModule } from '@jmap/runtime';
 
@@ -10,6 +11,7 @@ import { BlobStoreModule, MessagingModule } from '@jmap/runtime';
     MessagingModule.forRoot({ commandTargets: ['mailbox', 'email', 'submission'] }),
     BlobStoreModule.forRoot(),
     GatewayModule.forRoot(),
+    MailboxApiModule,
   ],
 })
 export class GatewayAppModule {}

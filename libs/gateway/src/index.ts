@@ -7,3 +7,4 @@ export * from './session.js';
 export * from './request-auth.js';
 export * from './core-echo.method.js';
 export * from './gateway.module.js';
+export * from './standard-methods.js';

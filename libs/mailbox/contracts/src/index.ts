@@ -1,0 +1,2 @@
+export * from './mailbox.events.js';
+export * from './mailbox.commands.js';

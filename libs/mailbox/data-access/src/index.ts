@@ -1,0 +1,2 @@
+export * from './mailbox.projection.js';
+export * from './mailbox.repository.js';

@@ -1,0 +1,2 @@
+export * from './mailbox.handlers.js';
+export * from './mailbox-service.module.js';

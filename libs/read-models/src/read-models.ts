@@ -1,0 +1,25 @@
+/**
+ * Every projection of every domain, in one list. Any service that appends events applies ALL inline
+ * projections (an event of one domain can move another's read model, e.g. email events move mailbox counts),
+ * and the rebuild command replays all of them. Add a domain's projections here.
+ */
+import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import type { Projection, ProjectionRegistry } from '@jmap/event-store';
+import { mailboxProjection } from '@jmap/mailbox-data-access';
+import { PROJECTIONS } from '@jmap/runtime';
+
+export function allProjections(): Projection[] {
+  return [mailboxProjection];
+}
+
+@Injectable()
+class ProjectionsRegistration {
+  constructor(@Inject(PROJECTIONS) registry: ProjectionRegistry) {
+    registry.register(...allProjections());
+  }
+}
+
+/** Registers every projection with the app's registry (import once per app that uses the event store). */
+@Global()
+@Module({ providers: [ProjectionsRegistration] })
+export class ReadModelsModule {}
