@@ -8,7 +8,7 @@ import { withTransaction, type Logger, type Metrics, type Pool } from '@jmap/pla
 import { ChangeRecorder } from './change-log.js';
 import type { EventReader } from './event-store.js';
 import type { Projection } from './projection.js';
-import { fromPublished, type PublishedEvent, type StoredEvent } from './types.js';
+import { fromPublished, toPublished, type PublishedEvent, type StoredEvent } from './types.js';
 
 export class ProjectorRunner {
   private readonly lag;
@@ -80,6 +80,41 @@ export class ProjectorRunner {
     for (const e of result.events) this.lag.observe({ projector: name }, Math.max(0, now - Date.parse(e.recordedAt)) / 1000);
     this.applied.inc({ projector: name }, result.events.length);
     for (const l of this.listeners) l(accountId, upTo, result.types);
+  }
+}
+
+/**
+ * Brings every account whose log is ahead of this projector up to date from the event log itself: run at
+ * start, it covers events that never reached the topic consumer (a projector deployed after the events were
+ * published, retention, dead-lettered deliveries). Safe alongside live delivery: positions are row-locked.
+ */
+export async function catchUpProjector(
+  pool: Pool,
+  runner: ProjectorRunner,
+  reader: EventReader,
+  onProgress?: (accounts: number) => void,
+): Promise<number> {
+  let accounts = 0;
+  for (;;) {
+    const { rows } = await pool.query<{ account_id: string; position: number; head: number }>(
+      `SELECT s.account_id, COALESCE(p.position, 0) AS position, s.modseq AS head
+         FROM account_streams s
+         LEFT JOIN projector_positions p ON p.projector = $1 AND p.account_id = s.account_id
+        WHERE s.modseq > COALESCE(p.position, 0)
+        ORDER BY s.account_id LIMIT 500`,
+      [runner.projection.name],
+    );
+    if (rows.length === 0) return accounts;
+    for (const r of rows) {
+      for (let from = r.position + 1; from <= r.head; ) {
+        const events = await reader.read(pool, r.account_id, from, r.head, 1000);
+        if (events.length === 0) break;
+        await runner.handle(events.map((e) => toPublished(e, [])));
+        from = events[events.length - 1].modseq + 1;
+      }
+      accounts++;
+    }
+    onProgress?.(accounts);
   }
 }
 

@@ -6,3 +6,4 @@ export * from './kafka-command-bus.js';
 export * from './kafka-command-consumer.js';
 export * from './kafka-events.js';
 export * from './in-process.js';
+export * from './kafka-lag.js';

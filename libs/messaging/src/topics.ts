@@ -6,4 +6,6 @@ export const topics = (prefix: string) => ({
   eventDeadLetters: `${prefix}events.dlq`,
   replies: (instanceId: string) => `${prefix}replies.${instanceId.replace(/[^A-Za-z0-9._-]/g, '_')}`,
   repliesPrefix: `${prefix}replies.`,
+  /** Consumer group of a service's command consumers, or of a named event subscriber (projector, push). */
+  group: (name: string) => `${prefix}${name}`,
 });

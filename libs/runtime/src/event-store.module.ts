@@ -14,6 +14,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import {
+  catchUpProjector,
   CommandProcessor,
   EventReader,
   OutboxRelay,
@@ -24,13 +25,14 @@ import {
   type EventPublisher,
   type Projection,
 } from '@jmap/event-store';
-import type { CommandConsumer, CommandEnvelope, EventSubscriber } from '@jmap/messaging';
-import { LOGGER, METRICS, PG_POOL, type Logger, type Metrics, type Pool } from '@jmap/platform';
+import { topics, type CommandConsumer, type CommandEnvelope, type ConsumerLagMonitor, type EventSubscriber } from '@jmap/messaging';
+import { LOGGER, METRICS, PG_POOL, loadConfig, type Logger, type Metrics, type Pool } from '@jmap/platform';
 import type { CommandConsumerFactory, EventSubscriberFactory } from './messaging.module.js';
 import {
   COMMAND_CONSUMER_FACTORY,
   COMMAND_PROCESSOR,
   COMMAND_ROUTER,
+  CONSUMER_LAG,
   EVENT_PUBLISHER,
   EVENT_READER,
   EVENT_SUBSCRIBER_FACTORY,
@@ -93,6 +95,7 @@ class CommandHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
     @Inject(EVENT_READER) private readonly reader: EventReader,
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONSUMER_LAG) private readonly lag: ConsumerLagMonitor | null,
   ) {
     processor.onAppended(() => relay.kick());
   }
@@ -103,15 +106,26 @@ class CommandHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
       const subscriber = this.subscriberFactory();
       await subscriber.subscribe(projection.name, (events) => runner.handle(events));
       this.subscribers.push(subscriber);
+      void catchUpProjector(this.pool, runner, this.reader)
+        .then((n) => n > 0 && this.logger.info({ projector: projection.name, accounts: n }, 'projector caught up from the event log'))
+        .catch((err: unknown) => this.logger.error({ err, projector: projection.name }, 'projector catch-up failed'));
+      this.watchLag(projection.name, (t) => t.events);
       this.logger.info({ projector: projection.name }, 'background projector running');
     }
     for (const service of this.router.serviceNames) {
       const consumer = this.consumerFactory();
       await consumer.start(service, this.router.dispatcher(service));
       this.consumers.push(consumer);
+      this.watchLag(service, (t) => t.commands(service));
       this.logger.info({ commandService: service }, 'consuming commands');
     }
     if (this.router.serviceNames.length > 0) this.relay.start();
+  }
+
+  private watchLag(group: string, topic: (t: ReturnType<typeof topics>) => string): void {
+    if (!this.lag) return;
+    const t = topics(loadConfig(['KAFKA_TOPIC_PREFIX']).KAFKA_TOPIC_PREFIX);
+    this.lag.watch(t.group(group), topic(t));
   }
 
   async beforeApplicationShutdown(): Promise<void> {

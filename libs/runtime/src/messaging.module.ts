@@ -5,6 +5,7 @@
  */
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import {
+  ConsumerLagMonitor,
   InProcessHub,
   KafkaCommandBus,
   KafkaCommandConsumer,
@@ -22,6 +23,7 @@ import {
   COMMAND_CONSUMER_FACTORY,
   EVENT_PUBLISHER,
   EVENT_SUBSCRIBER_FACTORY,
+  CONSUMER_LAG,
   IN_PROCESS_HUB,
   KAFKA_CONNECTION,
 } from './runtime.tokens.js';
@@ -65,7 +67,7 @@ export class MessagingModule {
       'COMMAND_MAX_HANDLER_ATTEMPTS',
     ]);
     const useKafka = !options.inProcess && (cfg.KAFKA_BROKERS?.length ?? 0) > 0;
-    const exportsList = [COMMAND_BUS, COMMAND_CONSUMER_FACTORY, EVENT_PUBLISHER, EVENT_SUBSCRIBER_FACTORY, KAFKA_CONNECTION, IN_PROCESS_HUB];
+    const exportsList = [CONSUMER_LAG, COMMAND_BUS, COMMAND_CONSUMER_FACTORY, EVENT_PUBLISHER, EVENT_SUBSCRIBER_FACTORY, KAFKA_CONNECTION, IN_PROCESS_HUB];
     if (!useKafka) {
       return {
         module: MessagingModule,
@@ -76,6 +78,7 @@ export class MessagingModule {
             useFactory: (metrics: Metrics, logger: Logger) => new InProcessHub(metrics, logger, cfg.COMMAND_MAX_HANDLER_ATTEMPTS),
           },
           { provide: KAFKA_CONNECTION, useValue: null },
+          { provide: CONSUMER_LAG, useValue: null },
           { provide: COMMAND_BUS, inject: [IN_PROCESS_HUB], useFactory: (hub: InProcessHub) => hub.commandBus() },
           { provide: COMMAND_CONSUMER_FACTORY, inject: [IN_PROCESS_HUB], useFactory: (hub: InProcessHub) => () => hub.commandConsumer() },
           { provide: EVENT_PUBLISHER, inject: [IN_PROCESS_HUB], useFactory: (hub: InProcessHub) => hub.eventPublisher() },
@@ -89,6 +92,11 @@ export class MessagingModule {
       module: MessagingModule,
       providers: [
         { provide: IN_PROCESS_HUB, useValue: null },
+        {
+          provide: CONSUMER_LAG,
+          inject: [KAFKA_CONNECTION, METRICS],
+          useFactory: (conn: KafkaConnection, metrics: Metrics) => new ConsumerLagMonitor(conn, metrics),
+        },
         {
           provide: KAFKA_CONNECTION,
           inject: [SERVICE_INFO, LOGGER, HEALTH],

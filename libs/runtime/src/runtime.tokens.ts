@@ -12,3 +12,4 @@ export const UPCASTERS = Symbol('UPCASTERS');
 export const COMMAND_PROCESSOR = Symbol('COMMAND_PROCESSOR');
 export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const COMMAND_ROUTER = Symbol('COMMAND_ROUTER');
+export const CONSUMER_LAG = Symbol('CONSUMER_LAG');

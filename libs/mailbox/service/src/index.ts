@@ -1,2 +1,3 @@
 export * from './mailbox.handlers.js';
 export * from './mailbox-service.module.js';
+export * from './provisioning.js';

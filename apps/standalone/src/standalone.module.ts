@@ -1,0 +1,40 @@
+/**
+ * Every service in one process with the same domain code and read models as the distributed mode: the
+ * gateway, the domain services' command handlers and projectors, over the in-process bus (or Kafka when
+ * KAFKA_BROKERS is set), blobs in files under DATA_DIR (or S3 when S3_ENDPOINT is set).
+ */
+import { Inject, Injectable, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { GatewayModule } from '@jmap/gateway';
+import { MailboxApiModule } from '@jmap/mailbox-api';
+import { MailboxServiceModule } from '@jmap/mailbox-service';
+import { PlatformModule } from '@jmap/platform';
+import { ReadModelsModule } from '@jmap/read-models';
+import { BlobStoreModule, EventStoreModule, MessagingModule } from '@jmap/runtime';
+
+export const STANDALONE_SHUTDOWN = Symbol('STANDALONE_SHUTDOWN');
+
+@Injectable()
+class ShutdownHook implements OnApplicationShutdown {
+  constructor(@Inject(STANDALONE_SHUTDOWN) private readonly hook: () => Promise<void>) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.hook();
+  }
+}
+
+export function standaloneModule(databaseUrl: string, onShutdown: () => Promise<void>): DynamicModule {
+  return {
+    module: class StandaloneModule {},
+    imports: [
+      PlatformModule.forRoot({ service: 'standalone', postgres: true, databaseUrl }),
+      MessagingModule.forRoot({ commandTargets: ['mailbox', 'email', 'submission'] }),
+      BlobStoreModule.forRoot(),
+      EventStoreModule.forRoot(),
+      ReadModelsModule,
+      GatewayModule.forRoot(),
+      MailboxApiModule,
+      MailboxServiceModule,
+    ],
+    providers: [{ provide: STANDALONE_SHUTDOWN, useValue: onShutdown }, ShutdownHook],
+  };
+}
+
