@@ -6,7 +6,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.local/**', 'data/**', 'coverage/**', 'deploy/**', 'tests/fixtures/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.local/**', 'data/**', 'coverage/**', 'deploy/**', 'tests/fixtures/mime/**'] },
   ...tseslint.configs.recommended,
   prettier,
   {

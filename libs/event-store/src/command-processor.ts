@@ -2,10 +2,11 @@
  * Command handling (invariants 2 and 3): in one PostgreSQL transaction, take the account's append lock, return
  * the stored reply if this command id was handled before, otherwise load state and decide (the caller's pure
  * decider), append the events, apply the inline projections and their change-log rows, enqueue the events in
- * the outbox, and record the command id with its reply. Nothing is acknowledged before COMMIT.
+ * the outbox, and record the command id with its reply (or its rejection). Nothing is acknowledged before COMMIT.
  */
 import { isRetryablePgError, withTransaction, type Logger, type Metrics, type Pool, type PoolClient } from '@jmap/platform';
 import { ChangeRecorder } from './change-log.js';
+import { DomainError } from './errors.js';
 import { appendEvents, lockStream } from './event-store.js';
 import { IdGenerator } from './ids.js';
 import type { ProjectionRegistry } from './projection.js';
@@ -42,6 +43,18 @@ export interface CommandOutcome<R> {
   readonly appended: readonly StoredEvent[];
 }
 
+/** Marks a stored reply as a rejection (a DomainError from the decider), so that a redelivery is rejected too. */
+const REJECTED = '$rejected';
+
+interface StoredRejection {
+  readonly [REJECTED]: { kind: DomainError['kind']; message: string; details?: Record<string, unknown> };
+}
+
+function storedRejection(reply: unknown): DomainError | null {
+  const r = (reply as Partial<StoredRejection> | null)?.[REJECTED];
+  return r ? new DomainError(r.kind, r.message, r.details) : null;
+}
+
 export class CommandProcessor {
   private readonly latency;
   private readonly appendedCounter;
@@ -72,6 +85,7 @@ export class CommandProcessor {
       for (let attempt = 1; ; attempt++) {
         try {
           const result = await withTransaction(this.pool, (tx) => this.run(tx, meta, decide));
+          if ('rejected' in result) throw result.rejected;
           if (result.duplicate) outcome = 'duplicate';
           if (result.appended.length > 0) {
             for (const e of result.appended) this.appendedCounter.inc({ event: e.event.type });
@@ -100,13 +114,16 @@ export class CommandProcessor {
     tx: PoolClient,
     meta: CommandMeta,
     decide: (ctx: DecideContext) => Promise<Decision<R>>,
-  ): Promise<CommandOutcome<R>> {
+  ): Promise<CommandOutcome<R> | { rejected: DomainError }> {
     const head = await lockStream(tx, meta.accountId);
     const seen = await tx.query<{ reply: R }>(
       'SELECT reply FROM processed_commands WHERE account_id = $1 AND command_id = $2',
       [meta.accountId, meta.commandId],
     );
-    if (seen.rows.length > 0) return { reply: seen.rows[0].reply, duplicate: true, appended: [] };
+    if (seen.rows.length > 0) {
+      const rejected = storedRejection(seen.rows[0].reply);
+      return rejected ? { rejected } : { reply: seen.rows[0].reply, duplicate: true, appended: [] };
+    }
 
     const ctx: DecideContext = {
       tx,
@@ -116,7 +133,24 @@ export class CommandProcessor {
       ids: new IdGenerator(meta.accountId, meta.commandId),
       head,
     };
-    const decision = await decide(ctx);
+    let decision: Decision<R>;
+    // A rejection is a result too (invariant 3): a redelivery after the state changed (a replica killed after
+    // replying, before committing its offset) must be rejected again, not applied. The savepoint drops anything
+    // the decider wrote before it rejected, so only the rejection is committed.
+    await tx.query('SAVEPOINT decide');
+    try {
+      decision = await decide(ctx);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await tx.query('ROLLBACK TO SAVEPOINT decide');
+      const stored: StoredRejection = { [REJECTED]: { kind: err.kind, message: err.message, details: err.details } };
+      await tx.query('INSERT INTO processed_commands (account_id, command_id, reply) VALUES ($1, $2, $3)', [
+        meta.accountId,
+        meta.commandId,
+        JSON.stringify(stored),
+      ]);
+      return { rejected: err };
+    }
     const appended = await appendEvents(tx, meta.accountId, head, decision.events, meta.commandId);
     await applyInline(tx, this.projections, appended);
     const reply = await decision.reply(appended, tx);

@@ -104,7 +104,7 @@ export class OutboxRelay {
 
   /** One pass: publishes what is pending now. Returns when the outbox was seen empty or locked by others. */
   async drain(): Promise<void> {
-    for (let pass = 0; pass < 50 && this.running; pass++) {
+    for (let pass = 0; pass < 50; pass++) {
       const { rows } = await this.pool.query<{ account_id: string }>(
         'SELECT DISTINCT account_id FROM outbox LIMIT 200',
       );

@@ -29,6 +29,10 @@ export interface RebuildReport {
 const CHANGES_TABLE: TableSpec = { table: 'changes', key: ['type', 'modseq', 'object_id'] };
 const POSITIONS_TABLE: TableSpec = { table: 'projector_positions', key: ['projector'] };
 
+/**
+ * Always give it the full projection registry: a rebuild deletes every change-log row and projector position
+ * of the account, and restores only those of the projections it knows.
+ */
 export class Rebuilder {
   constructor(
     private readonly pool: Pool,
@@ -86,6 +90,8 @@ export class Rebuilder {
     verify: boolean,
     onProgress?: (done: number, total: number) => void,
   ): Promise<RebuildReport> {
+    const exists = await tx.query('SELECT 1 FROM account_streams WHERE account_id = $1', [accountId]);
+    if (!exists.rowCount) throw new Error(`account ${accountId} has no event log`);
     const head = await lockStream(tx, accountId);
     const before = await this.snapshot(tx, accountId);
     for (const t of this.tables()) await tx.query(`DELETE FROM ${t.table} WHERE account_id = $1`, [accountId]);

@@ -16,9 +16,7 @@ import {
   type CommandReply,
 } from './types.js';
 
-interface Pending {
-  resolve(reply: CommandReply): void;
-}
+type Resolve = (reply: CommandReply) => void;
 
 export interface CommandBusOptions {
   instanceId: string;
@@ -29,7 +27,8 @@ export interface CommandBusOptions {
 export class KafkaCommandBus implements CommandBus {
   private producer?: Producer;
   private consumer?: Consumer;
-  private readonly pending = new Map<string, Pending>();
+  /** Callers waiting per command id: the same id may be in flight twice (a client retrying a request). */
+  private readonly pending = new Map<string, Set<Resolve>>();
   private readonly replyTopic: string;
   private readonly sent;
   private readonly latency;
@@ -76,10 +75,10 @@ export class KafkaCommandBus implements CommandBus {
           this.logger.warn('unparseable reply ignored');
           return;
         }
-        const p = this.pending.get(reply.commandId);
-        if (p) {
+        const waiting = this.pending.get(reply.commandId);
+        if (waiting) {
           this.pending.delete(reply.commandId);
-          p.resolve(reply);
+          for (const resolve of waiting) resolve(reply);
         }
       },
     });
@@ -90,15 +89,31 @@ export class KafkaCommandBus implements CommandBus {
     if (!this.producer) throw new Error('command bus not started');
     const topic = topics(this.conn.settings.topicPrefix).commands(service);
     const started = process.hrtime.bigint();
-    const reply = new Promise<CommandReply>((resolve) => this.pending.set(command.commandId, { resolve }));
+    let own: Resolve | undefined;
+    const reply = new Promise<CommandReply>((resolve) => {
+      own = resolve;
+      const waiting = this.pending.get(command.commandId) ?? new Set<Resolve>();
+      waiting.add(resolve);
+      this.pending.set(command.commandId, waiting);
+    });
     try {
       for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
         const envelope: CommandEnvelope = { ...command, replyTo: this.replyTopic, attempt };
-        await this.producer.send({
-          topic,
-          acks: -1,
-          messages: [{ key: command.accountId, value: JSON.stringify(envelope) }],
-        });
+        try {
+          await this.producer.send({
+            topic,
+            acks: -1,
+            messages: [{ key: command.accountId, value: JSON.stringify(envelope) }],
+          });
+        } catch (err) {
+          // The broker would not take the command (after kafkajs's own retries): nothing was sent this time.
+          if (attempt < this.options.attempts) continue;
+          this.sent.inc({ service, outcome: 'unavailable' });
+          throw new CommandFailedError(command.commandId, {
+            type: 'serverUnavailable',
+            description: `the message bus refused the command: ${(err as Error).message}`,
+          });
+        }
         let timer: NodeJS.Timeout | undefined;
         const outcome = await Promise.race([
           reply,
@@ -118,7 +133,11 @@ export class KafkaCommandBus implements CommandBus {
       this.sent.inc({ service, outcome: 'timeout' });
       throw new CommandTimeoutError(command.commandId, this.options.attempts, this.options.timeoutMs);
     } finally {
-      this.pending.delete(command.commandId);
+      const waiting = this.pending.get(command.commandId);
+      if (waiting && own) {
+        waiting.delete(own);
+        if (waiting.size === 0) this.pending.delete(command.commandId);
+      }
     }
   }
 
