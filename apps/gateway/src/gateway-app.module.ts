@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BlobApiModule } from '@jmap/blob-api';
 import { GatewayModule } from '@jmap/gateway';
 import { MailboxApiModule } from '@jmap/mailbox-api';
 import { PlatformModule } from '@jmap/platform';
@@ -11,6 +12,7 @@ import { BlobStoreModule, MessagingModule } from '@jmap/runtime';
     MessagingModule.forRoot({ commandTargets: ['mailbox', 'email', 'submission'] }),
     BlobStoreModule.forRoot(),
     GatewayModule.forRoot(),
+    BlobApiModule,
     MailboxApiModule,
   ],
 })

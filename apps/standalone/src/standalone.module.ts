@@ -4,6 +4,7 @@
  * KAFKA_BROKERS is set), blobs in files under DATA_DIR (or S3 when S3_ENDPOINT is set).
  */
 import { Inject, Injectable, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { BlobApiModule } from '@jmap/blob-api';
 import { GatewayModule } from '@jmap/gateway';
 import { MailboxApiModule } from '@jmap/mailbox-api';
 import { MailboxServiceModule } from '@jmap/mailbox-service';
@@ -31,6 +32,7 @@ export function standaloneModule(databaseUrl: string, onShutdown: () => Promise<
       EventStoreModule.forRoot(),
       ReadModelsModule,
       GatewayModule.forRoot(),
+      BlobApiModule,
       MailboxApiModule,
       MailboxServiceModule,
     ],

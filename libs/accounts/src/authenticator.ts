@@ -10,7 +10,7 @@
  */
 import type { Pool } from '@jmap/platform';
 import type { AccountsRepository, PrincipalRecord } from './accounts.repository.js';
-import { sha256, verifySecret } from './secrets.js';
+import { hashSecret, sha256, verifySecret } from './secrets.js';
 
 export type AuthResult =
   | { ok: true; principal: PrincipalRecord; method: 'basic' | 'bearer' }
@@ -29,6 +29,10 @@ export interface AuthLimits {
   failuresPerWindow: number;
   windowSeconds: number;
 }
+
+let dummy: Promise<string> | undefined;
+/** A hash no secret matches, verified against when there is nothing to verify, to keep the time constant. */
+const dummyHash = () => (dummy ??= hashSecret(`dummy-${Math.random()}`));
 
 export class Authenticator {
   private readonly cache = new Map<string, CacheEntry>();
@@ -62,7 +66,11 @@ export class Authenticator {
     const limited = await this.rateLimited([`p:${email}`, `a:${clientAddress}`]);
     if (limited) return limited;
     const principal = await this.repo.principalByEmail(email);
-    const ok = principal !== null && !principal.disabled && principal.passwordHash !== null && (await verifySecret(principal.passwordHash, password));
+    // An unknown login, a disabled one or one without a password costs the same argon2 verification as a wrong
+    // password: answering faster would tell a guesser which addresses have accounts.
+    const hash = principal !== null && !principal.disabled && principal.passwordHash !== null ? principal.passwordHash : null;
+    const verified = await verifySecret(hash ?? (await dummyHash()), password);
+    const ok = hash !== null && verified;
     if (!ok || !principal) {
       await this.recordFailure([`p:${email}`, `a:${clientAddress}`]);
       return { ok: false, status: 401, reason: 'invalid credentials' };
@@ -87,7 +95,9 @@ export class Authenticator {
     const limited = await this.rateLimited([`t:${tokenId}`, `a:${clientAddress}`]);
     if (limited) return limited;
     const token = await this.repo.tokenById(tokenId);
-    const valid = token !== null && (token.expiresAt === null || token.expiresAt > new Date()) && (await verifySecret(token.secretHash, secret));
+    const usable = token !== null && (token.expiresAt === null || token.expiresAt > new Date());
+    const verified = await verifySecret(usable ? token.secretHash : await dummyHash(), secret);
+    const valid = usable && verified;
     const principal = valid && token ? await this.repo.principalById(token.principalId) : null;
     if (!principal || principal.disabled) {
       await this.recordFailure([`t:${tokenId}`, `a:${clientAddress}`]);

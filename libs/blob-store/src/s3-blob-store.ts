@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Client } from 'minio';
-import type { HealthCheck } from '@jmap/platform';
+import type { Counter, HealthCheck, Metrics } from '@jmap/platform';
 import { BlobNotFoundError, blobPath, sha256Hex, type BlobInfo, type BlobStore } from './blob-store.js';
 
 export interface S3Settings {
@@ -16,11 +16,21 @@ function isNotFound(err: unknown): boolean {
   return code === 'NoSuchKey' || code === 'NotFound' || code === 'NoSuchObject';
 }
 
+const OPERATIONS = ['put', 'get', 'stat', 'delete'] as const;
+type Operation = (typeof OPERATIONS)[number];
+
 /** Blobs in an S3 bucket through the MinIO client (the only S3 API user in the project). */
 export class S3BlobStore implements BlobStore {
   private readonly client: Client;
+  private readonly errors?: Counter<'operation'>;
 
-  constructor(private readonly settings: S3Settings) {
+  constructor(
+    private readonly settings: S3Settings,
+    metrics?: Metrics,
+  ) {
+    this.errors = metrics?.counter('jmap_blob_store_errors_total', 'Failed S3 requests (not found excepted), by operation', ['operation']);
+    // Every operation has a series from the start, so that a rate over it reads 0 rather than nothing.
+    for (const operation of OPERATIONS) this.errors?.inc({ operation }, 0);
     const url = new URL(settings.endpoint);
     this.client = new Client({
       endPoint: url.hostname,
@@ -45,13 +55,19 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  /** Counts a failure of `operation` (a missing object is an answer, not a failure) and rethrows it. */
+  private counted(operation: Operation, err: unknown): never {
+    if (!isNotFound(err)) this.errors?.inc({ operation });
+    throw err;
+  }
+
   async put(data: Buffer): Promise<BlobInfo> {
     const sha256 = sha256Hex(data);
     const existing = await this.stat(sha256);
     if (!existing) {
-      await this.client.putObject(this.settings.bucket, blobPath(sha256), data, data.length, {
-        'Content-Type': 'application/octet-stream',
-      });
+      await this.client
+        .putObject(this.settings.bucket, blobPath(sha256), data, data.length, { 'Content-Type': 'application/octet-stream' })
+        .catch((err: unknown) => this.counted('put', err));
     }
     return { sha256, size: data.length };
   }
@@ -68,7 +84,7 @@ export class S3BlobStore implements BlobStore {
       return await this.client.getObject(this.settings.bucket, blobPath(sha256));
     } catch (err) {
       if (isNotFound(err)) throw new BlobNotFoundError(sha256);
-      throw err;
+      this.counted('get', err);
     }
   }
 
@@ -77,7 +93,7 @@ export class S3BlobStore implements BlobStore {
       return await this.client.getPartialObject(this.settings.bucket, blobPath(sha256), start, end - start + 1);
     } catch (err) {
       if (isNotFound(err)) throw new BlobNotFoundError(sha256);
-      throw err;
+      this.counted('get', err);
     }
   }
 
@@ -87,12 +103,12 @@ export class S3BlobStore implements BlobStore {
       return { sha256, size: s.size };
     } catch (err) {
       if (isNotFound(err)) return null;
-      throw err;
+      this.counted('stat', err);
     }
   }
 
   async delete(sha256: string): Promise<void> {
-    await this.client.removeObject(this.settings.bucket, blobPath(sha256));
+    await this.client.removeObject(this.settings.bucket, blobPath(sha256)).catch((err: unknown) => this.counted('delete', err));
   }
 
   healthCheck(): HealthCheck {

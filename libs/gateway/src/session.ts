@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AccountRecord, PrincipalRecord } from '@jmap/accounts';
+import { CORE } from '@jmap/protocol';
 import type { CapabilityRegistry } from './capability.registry.js';
 
 export interface SessionObject {
@@ -36,7 +37,8 @@ export function buildSession(
       isReadOnly: account.isReadOnly,
       accountCapabilities,
     };
-    if (account === personal) for (const urn of Object.keys(accountCapabilities)) primaryAccounts[urn] = account.accountId;
+    // "urn:ietf:params:jmap:core SHOULD NOT be present" in primaryAccounts (RFC 8620 section 2).
+    if (account === personal) for (const urn of Object.keys(accountCapabilities)) if (urn !== CORE) primaryAccounts[urn] = account.accountId;
   }
   const withoutState = {
     capabilities: capabilities.sessionCapabilities(),

@@ -5,7 +5,7 @@
  * once); after COMMAND_ATTEMPTS sends the caller gets serverUnavailable.
  */
 import type { Consumer, Producer } from 'kafkajs';
-import type { Logger, Metrics } from '@jmap/platform';
+import { currentTraceparent, type Logger, type Metrics } from '@jmap/platform';
 import type { KafkaConnection } from './kafka-client.js';
 import { topics } from './topics.js';
 import {
@@ -98,7 +98,7 @@ export class KafkaCommandBus implements CommandBus {
     });
     try {
       for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
-        const envelope: CommandEnvelope = { ...command, replyTo: this.replyTopic, attempt };
+        const envelope: CommandEnvelope = { traceparent: currentTraceparent(), ...command, replyTo: this.replyTopic, attempt };
         try {
           await this.producer.send({
             topic,

@@ -6,7 +6,7 @@
  * in effect.
  */
 import type { Consumer, Producer } from 'kafkajs';
-import type { Logger, Metrics } from '@jmap/platform';
+import { inSpan, type Logger, type Metrics } from '@jmap/platform';
 import { dispatchCommand } from './dispatch.js';
 import type { KafkaConnection } from './kafka-client.js';
 import { topics } from './topics.js';
@@ -81,11 +81,11 @@ export class KafkaCommandConsumer implements CommandConsumer {
           await deadLetter({ raw: raw.slice(0, 10_000) }, { type: 'serverFail', description: 'undecodable command' });
           return;
         }
-        const reply = await dispatchCommand(handler, command, {
-          maxAttempts: this.options.maxAttempts,
-          logger: this.logger,
-          deadLetter,
-        });
+        // Continues the sender's trace (a no-op span when tracing is off).
+        const span = { traceparent: command.traceparent, kind: 'consumer' as const, attributes: { 'messaging.destination.name': topic, 'jmap.command': command.type } };
+        const reply = await inSpan(`process ${topic}`, span, () =>
+          dispatchCommand(handler, command, { maxAttempts: this.options.maxAttempts, logger: this.logger, deadLetter }),
+        );
         if (command.replyTo) {
           // The sender may be gone (its reply topic deleted); the effect is committed either way.
           await producer

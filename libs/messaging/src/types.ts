@@ -21,6 +21,8 @@ export interface CommandEnvelope<P = unknown> {
   readonly replyTo?: string;
   /** 1 for the first send, 2 for the first retry ... */
   readonly attempt?: number;
+  /** W3C trace context of the sender's span (absent when tracing is off): the service continues that trace. */
+  readonly traceparent?: string;
 }
 
 export interface CommandError {

@@ -198,6 +198,14 @@ export const ENV = spec({
     group: 's3',
     description: 'Age after which an upload that nothing references is collected (RFC 8620 section 6.1: at least one hour).',
   },
+  BLOB_COLLECT_INTERVAL_SECONDS: {
+    type: 'int',
+    default: 600,
+    min: 0,
+    group: 's3',
+    description:
+      'How often each gateway deletes expired uploads and the stored objects nothing names any more; 0 disables it (then run `npm run admin -- blobs collect`).',
+  },
 
   // --- JMAP limits (RFC 8620 section 2, advertised in the Session and enforced) ---
   MAX_SIZE_UPLOAD: {
@@ -212,7 +220,7 @@ export const ENV = spec({
     default: 4,
     min: 1,
     group: 'jmap',
-    description: 'maxConcurrentUpload: uploads one account may run at once.',
+    description: 'maxConcurrentUpload: uploads one account may run at once (counted by each gateway replica).',
   },
   MAX_SIZE_REQUEST: {
     type: 'int',
@@ -226,7 +234,7 @@ export const ENV = spec({
     default: 8,
     min: 1,
     group: 'jmap',
-    description: 'maxConcurrentRequests: API requests one account may run at once.',
+    description: 'maxConcurrentRequests: API requests one user (principal) may run at once (counted by each gateway replica).',
   },
   MAX_CALLS_IN_REQUEST: {
     type: 'int',
@@ -300,6 +308,22 @@ export const ENV = spec({
     min: 1,
     group: 'auth',
     description: 'Window of the failed-login rate limit.',
+  },
+
+  // --- tracing (OpenTelemetry; off unless an endpoint is set) ---
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    type: 'url',
+    group: 'tracing',
+    description:
+      'Base URL of an OTLP/HTTP trace collector (e.g. http://otel-collector:4318). Set: each service exports spans (HTTP, Kafka commands, PostgreSQL) to <url>/v1/traces; unset: tracing is off.',
+  },
+  TRACING_SAMPLE_PERCENT: {
+    type: 'int',
+    default: 10,
+    min: 0,
+    max: 100,
+    group: 'tracing',
+    description: 'Percent of new traces recorded when tracing is on; services follow the decision of the gateway that started the trace.',
   },
 
   // --- standalone ---

@@ -10,3 +10,4 @@ export * from './nest/tokens.js';
 export * from './nest/pino-nest-logger.js';
 export * from './nest/platform.module.js';
 export * from './nest/bootstrap.js';
+export * from './tracing.js';

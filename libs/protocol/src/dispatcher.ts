@@ -75,19 +75,25 @@ export async function dispatch(
   return { methodResponses: responses, createdIds };
 }
 
-/** Replaces "#name" arguments by the values their ResultReference selects (RFC 8620 section 3.7). */
+/**
+ * Replaces "#name" arguments by the values their ResultReference selects (RFC 8620 section 3.7). Keys are
+ * defined as own properties: JSON.parse yields an own "__proto__" key, which a plain assignment would turn into
+ * a prototype change (and silently drop from Core/echo's answer).
+ */
 export function resolveReferences(args: Record<string, unknown>, previous: readonly Invocation[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const define = (key: string, value: unknown) =>
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   for (const [key, value] of Object.entries(args)) {
     if (!key.startsWith('#')) {
-      out[key] = value;
+      define(key, value);
       continue;
     }
     const plain = key.slice(1);
     if (Object.prototype.hasOwnProperty.call(args, plain)) {
       throw new MethodError('invalidArguments', `"${plain}" is given both directly and as a result reference.`);
     }
-    out[plain] = resolveReference(value, previous);
+    define(plain, resolveReference(value, previous));
   }
   return out;
 }

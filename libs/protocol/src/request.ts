@@ -21,8 +21,19 @@ export interface JmapResponse {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Parses the body as I-JSON (RFC 8620 section 1.5): UTF-8 that is not well-formed is notJSON rather than being
+ * repaired into U+FFFD replacement characters, which would change the client's strings behind its back.
+ */
 export function parseRequestBody(body: Buffer | string): unknown {
-  const text = typeof body === 'string' ? body : body.toString('utf8');
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : utf8.decode(body);
+  } catch {
+    throw new RequestError('notJSON', 'The request body is not valid UTF-8 (RFC 8620 section 1.5).');
+  }
   try {
     return JSON.parse(text);
   } catch {

@@ -5,10 +5,11 @@
 import { join, resolve } from 'node:path';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { FsBlobStore, S3BlobStore, type BlobStore } from '@jmap/blob-store';
-import { HEALTH, loadConfig, type Health } from '@jmap/platform';
+import { HEALTH, METRICS, loadConfig, type Health, type Metrics } from '@jmap/platform';
 import { BLOB_STORE } from './runtime.tokens.js';
 
-export function blobStoreFromEnv(): BlobStore {
+/** The configured blob store; with `metrics`, S3 failures are counted (jmap_blob_store_errors_total). */
+export function blobStoreFromEnv(metrics?: Metrics): BlobStore {
   const cfg = loadConfig(['S3_ENDPOINT', 'S3_REGION', 'S3_BUCKET', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'BLOB_DIR', 'DATA_DIR']);
   if (cfg.S3_ENDPOINT) {
     return new S3BlobStore({
@@ -17,7 +18,7 @@ export function blobStoreFromEnv(): BlobStore {
       bucket: cfg.S3_BUCKET,
       accessKey: cfg.S3_ACCESS_KEY,
       secretKey: cfg.S3_SECRET_KEY,
-    });
+    }, metrics);
   }
   return new FsBlobStore(resolve(cfg.BLOB_DIR ?? join(cfg.DATA_DIR, 'blobs')));
 }
@@ -31,9 +32,9 @@ export class BlobStoreModule {
       providers: [
         {
           provide: BLOB_STORE,
-          inject: [HEALTH],
-          useFactory: async (health: Health) => {
-            const s = store ?? blobStoreFromEnv();
+          inject: [HEALTH, METRICS],
+          useFactory: async (health: Health, metrics: Metrics) => {
+            const s = store ?? blobStoreFromEnv(metrics);
             await s.init();
             health.register(s.healthCheck());
             return s;

@@ -6,3 +6,7 @@ export * from './infra/minio.js';
 export * from './infra/infra.js';
 export * from './harness.js';
 export * from './stack.js';
+export * from './jmap-client.js';
+export * from './e2e.js';
+export * from './http-raw.js';
+export * from './infra/ops-tools.js';

@@ -12,6 +12,8 @@ export interface GetRequest {
   ids: string[] | null;
   /** The properties to return, always including "id". */
   properties: string[];
+  /** maxObjectsInGet, which also bounds `ids: null` (all records). */
+  maxObjects: number;
 }
 
 export interface GetOptions {
@@ -41,7 +43,7 @@ export function parseGetRequest(args: Args, options: GetOptions): GetRequest {
     properties = [...new Set(requested)];
   }
   if (!properties.includes('id')) properties.unshift('id');
-  return { accountId, ids, properties };
+  return { accountId, ids, properties, maxObjects: options.maxObjectsInGet };
 }
 
 /** Copies only the requested properties (missing ones as null). */
@@ -67,6 +69,11 @@ export function getResponse(
 ): GetResponse {
   const byId = found instanceof Map ? found : new Map((found as (object & { id: string })[]).map((f) => [f.id, f]));
   if (request.ids === null) {
+    // "If null, then *all* records ... are returned, if ... the number of records does not exceed the
+    // maxObjectsInGet limit" (RFC 8620 section 5.1); a type with more asks the client to name ids.
+    if (byId.size > request.maxObjects) {
+      throw new MethodError('requestTooLarge', `There are more than ${request.maxObjects} records; ask for them by id (maxObjectsInGet).`);
+    }
     return {
       accountId: request.accountId,
       state,

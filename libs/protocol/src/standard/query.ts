@@ -90,7 +90,10 @@ export function windowOf(ids: readonly string[], req: Pick<QueryRequest, 'positi
   }
   const effective = req.limit === null ? maxLimit : Math.min(req.limit, maxLimit);
   const out: QueryWindow = { position: start, ids: ids.slice(start, start + effective) };
-  if (req.limit !== null && req.limit > maxLimit) out.limit = maxLimit;
+  // "if a greater value is given (or if it is null), the limit is clamped to the maximum; the new limit is
+  // returned with the response so the client is aware" (RFC 8620 section 5.5).
+  const clamped = req.limit === null ? Number.isFinite(maxLimit) : req.limit > maxLimit;
+  if (clamped) out.limit = maxLimit;
   return out;
 }
 

@@ -95,6 +95,10 @@ export class PatchError extends Error {}
  * Applies a PatchObject (RFC 8620 section 5.3) to a copy of `target`: keys are JSON Pointers without the leading
  * "/", the pointer may not reach into an array, every part before the last must exist, no key may be a prefix of
  * another, and null removes (or resets) the property. Throws PatchError (→ invalidPatch).
+ *
+ * Security bound: the patch comes from the client, so every step follows own properties only and every write
+ * defines an own property. A key like "__proto__/x" would otherwise walk into Object.prototype and change every
+ * object in the process.
  */
 export function applyPatch<T extends Record<string, unknown>>(target: T, patch: Record<string, unknown>): T {
   const keys = Object.keys(patch);
@@ -109,19 +113,20 @@ export function applyPatch<T extends Record<string, unknown>>(target: T, patch: 
     let parent: unknown = out;
     for (const token of tokens.slice(0, -1)) {
       if (Array.isArray(parent)) throw new PatchError(`"${key}" points inside an array`);
-      if (!isPlainObject(parent) || !isPlainObject(parent[token]) && !Array.isArray(parent[token])) {
-        throw new PatchError(`"${key}": "${token}" does not exist`);
-      }
-      parent = parent[token];
+      const child = isPlainObject(parent) && hasOwn(parent, token) ? parent[token] : undefined;
+      if (!isPlainObject(child) && !Array.isArray(child)) throw new PatchError(`"${key}": "${token}" does not exist`);
+      parent = child;
     }
     if (Array.isArray(parent)) throw new PatchError(`"${key}" points inside an array`);
     if (!isPlainObject(parent)) throw new PatchError(`"${key}" has no object to patch`);
     const last = tokens[tokens.length - 1];
     if (patch[key] === null) delete parent[last];
-    else parent[last] = structuredClone(patch[key]);
+    else Object.defineProperty(parent, last, { value: structuredClone(patch[key]), enumerable: true, writable: true, configurable: true });
   }
   return out as T;
 }
+
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 /** Top-level property names a patch touches ("keywords/$seen" touches "keywords"). */
 export function patchedProperties(patch: Record<string, unknown>): string[] {

@@ -1,0 +1,3 @@
+export * from './blob-id.js';
+export * from './blobs.repository.js';
+export * from './blob-collector.js';
