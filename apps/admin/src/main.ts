@@ -11,6 +11,7 @@ import { CommandError, UsageError, parseCommandLine, usageLine, type Command } f
 import { domainCommands } from './domain.commands.js';
 import { maintenanceCommands } from './maintenance.commands.js';
 import { passwordCommands } from './password.commands.js';
+import { rebuildCommands } from './rebuild.commands.js';
 import { tokenCommands } from './token.commands.js';
 
 const COMMANDS: Command[] = [
@@ -19,6 +20,7 @@ const COMMANDS: Command[] = [
   ...tokenCommands,
   ...passwordCommands,
   ...maintenanceCommands,
+  ...rebuildCommands,
 ];
 
 function help(): string {

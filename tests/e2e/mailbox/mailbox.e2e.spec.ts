@@ -270,3 +270,27 @@ describe('Mailbox/query filters (RFC 8621 section 2.3)', () => {
     expect((await call('Mailbox/query', { sort: [{ property: 'totalEmails' }] }))[1]).toMatchObject({ type: 'unsupportedSort' });
   });
 });
+
+describe('rebuild from the event log (DESIGN.md invariant 5, issue 4)', () => {
+  it('verifies the live read models, reports an injected difference, and a rebuild repairs it', async () => {
+    const ok = await stack.admin(['rebuild', '--account', accountId, '--verify', '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).accounts[0]).toMatchObject({ accountId, differences: [] });
+
+    const inbox = (await all()).find((m) => m.role === 'inbox')!;
+    await stack.db.query("UPDATE mailboxes SET name = 'Tampered' WHERE account_id = $1 AND id = $2", [accountId, inbox.id]);
+    const bad = await stack.admin(['rebuild', '--account', accountId, '--verify', '--json']);
+    expect(bad.code).toBe(1);
+    const [difference] = JSON.parse(bad.stdout).accounts[0].differences;
+    expect(difference.table).toBe('mailboxes');
+    expect(difference.onlyLive).toEqual([expect.objectContaining({ id: inbox.id, name: 'Tampered' })]);
+    expect(difference.onlyRebuilt).toEqual([expect.objectContaining({ id: inbox.id, name: 'Inbox' })]);
+    // Verify changed nothing.
+    expect((await all()).find((m) => m.id === inbox.id)!.name).toBe('Tampered');
+
+    const rebuilt = await stack.admin(['rebuild', '--account', accountId]);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect((await all()).find((m) => m.id === inbox.id)!.name).toBe('Inbox');
+    expect((await stack.admin(['rebuild', '--all', '--verify'])).code).toBe(0);
+  });
+});
