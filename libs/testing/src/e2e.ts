@@ -37,6 +37,8 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Start-up deadline per process. */
   readyTimeoutMs?: number;
+  /** A PostgreSQL server of the test's own to create the stack's database on (default: the shared one). */
+  postgresUrl?: string;
 }
 
 export interface TestStack {
@@ -102,7 +104,7 @@ async function waitExit(pid: number, timeoutMs: number): Promise<boolean> {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const endpoints = testEndpoints();
   const name = uniqueName('e2e-');
-  const database = await createTestDatabase(endpoints.DATABASE_URL);
+  const database = await createTestDatabase(options.postgresUrl ?? endpoints.DATABASE_URL);
   const topicPrefix = `${name}.`;
   const bucket = name;
   const env: Record<string, string> = {
@@ -195,7 +197,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     bucket,
     env,
     get db() {
-      pool ??= new pg.Pool({ connectionString: database.url, max: 4 });
+      if (!pool) {
+        pool = new pg.Pool({ connectionString: database.url, max: 4 });
+        // Idle clients die when a test stops PostgreSQL; the next query reconnects.
+        pool.on('error', () => undefined);
+      }
       return pool;
     },
     opsUrl: (service, replica = 1) => `http://127.0.0.1:${find(service, replica).opsPort}`,

