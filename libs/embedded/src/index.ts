@@ -1,2 +1,3 @@
 export * from './data-dir.js';
 export * from './embedded-database.js';
+export * from './postgres-binaries.js';

