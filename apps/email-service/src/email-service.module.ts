@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { EmailServiceModule } from '@jmap/email-service';
 import { PlatformModule } from '@jmap/platform';
+import { ReadModelsModule } from '@jmap/read-models';
 import { BlobStoreModule, EventStoreModule, MessagingModule } from '@jmap/runtime';
 
 /** The email service: Email import, set, copy, parse; MIME; threading decisions; the email read model. */
@@ -9,6 +11,8 @@ import { BlobStoreModule, EventStoreModule, MessagingModule } from '@jmap/runtim
     MessagingModule.forRoot(),
     BlobStoreModule.forRoot(),
     EventStoreModule.forRoot(),
+    ReadModelsModule,
+    EmailServiceModule,
   ],
 })
 export class AppModule {}

@@ -5,12 +5,18 @@
  */
 import { Inject, Injectable, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { BlobApiModule } from '@jmap/blob-api';
+import { EmailApiModule } from '@jmap/email-api';
+import { EmailCascadeModule, EmailServiceModule } from '@jmap/email-service';
 import { GatewayModule } from '@jmap/gateway';
 import { MailboxApiModule } from '@jmap/mailbox-api';
 import { MailboxServiceModule } from '@jmap/mailbox-service';
 import { PlatformModule } from '@jmap/platform';
+import { PushApiModule } from '@jmap/push-api';
+import { PushServiceModule } from '@jmap/push-service';
 import { ReadModelsModule } from '@jmap/read-models';
 import { BlobStoreModule, EventStoreModule, MessagingModule } from '@jmap/runtime';
+import { ThreadApiModule } from '@jmap/thread-api';
+import { ThreadServiceModule } from '@jmap/thread-service';
 
 export const STANDALONE_SHUTDOWN = Symbol('STANDALONE_SHUTDOWN');
 
@@ -27,7 +33,7 @@ export function standaloneModule(databaseUrl: string, onShutdown: () => Promise<
     module: class StandaloneModule {},
     imports: [
       PlatformModule.forRoot({ service: 'standalone', postgres: true, databaseUrl }),
-      MessagingModule.forRoot({ commandTargets: ['mailbox', 'email', 'submission'] }),
+      MessagingModule.forRoot({ commandTargets: ['mailbox', 'email', 'submission', 'push-subscriptions'] }),
       BlobStoreModule.forRoot(),
       EventStoreModule.forRoot(),
       ReadModelsModule,
@@ -35,6 +41,13 @@ export function standaloneModule(databaseUrl: string, onShutdown: () => Promise<
       BlobApiModule,
       MailboxApiModule,
       MailboxServiceModule,
+      EmailApiModule,
+      EmailServiceModule,
+      EmailCascadeModule,
+      ThreadApiModule,
+      ThreadServiceModule,
+      PushApiModule,
+      PushServiceModule,
     ],
     providers: [{ provide: STANDALONE_SHUTDOWN, useValue: onShutdown }, ShutdownHook],
   };

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@jmap/platform';
 import { BlobStoreModule, EventStoreModule, MessagingModule } from '@jmap/runtime';
+import { ThreadServiceModule } from '@jmap/thread-service';
 
 /** The thread service: the Thread read model, projected from the events topic. */
 @Module({
@@ -9,6 +10,7 @@ import { BlobStoreModule, EventStoreModule, MessagingModule } from '@jmap/runtim
     MessagingModule.forRoot(),
     BlobStoreModule.forRoot(),
     EventStoreModule.forRoot(),
+    ThreadServiceModule,
   ],
 })
 export class AppModule {}

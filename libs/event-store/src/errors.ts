@@ -14,10 +14,13 @@ export class DomainError extends Error {
   }
 }
 
-export const validationError = (m: string, d?: Record<string, unknown>) => new DomainError('validation', m, d);
-export const illegalStateError = (m: string, d?: Record<string, unknown>) => new DomainError('illegalState', m, d);
+export const validationError = (m: string, d?: Record<string, unknown>) =>
+  new DomainError('validation', m, d);
+export const illegalStateError = (m: string, d?: Record<string, unknown>) =>
+  new DomainError('illegalState', m, d);
 export const notFoundError = (m: string, d?: Record<string, unknown>) => new DomainError('notFound', m, d);
-export const concurrencyError = (m: string, d?: Record<string, unknown>) => new DomainError('concurrency', m, d);
+export const concurrencyError = (m: string, d?: Record<string, unknown>) =>
+  new DomainError('concurrency', m, d);
 
 /** A command that can never succeed however often it is retried: it goes to the dead-letter topic. */
 export class PermanentCommandError extends Error {

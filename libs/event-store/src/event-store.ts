@@ -30,15 +30,28 @@ export async function appendEvents(
     `INSERT INTO events (account_id, modseq, type, version, data, command_id)
      SELECT $1, m, t, v, d, $6 FROM unnest($2::bigint[], $3::text[], $4::smallint[], $5::jsonb[]) AS x(m, t, v, d)
      RETURNING recorded_at`,
-    [accountId, modseqs, events.map((e) => e.type), events.map((e) => e.v), events.map((e) => JSON.stringify(e.data)), commandId],
+    [
+      accountId,
+      modseqs,
+      events.map((e) => e.type),
+      events.map((e) => e.v),
+      events.map((e) => JSON.stringify(e.data)),
+      commandId,
+    ],
   );
-  await tx.query('UPDATE account_streams SET modseq = $2 WHERE account_id = $1', [accountId, modseqs[modseqs.length - 1]]);
+  await tx.query('UPDATE account_streams SET modseq = $2 WHERE account_id = $1', [
+    accountId,
+    modseqs[modseqs.length - 1],
+  ]);
   const recordedAt = (rows[0]?.recorded_at ?? new Date()).toISOString();
   return events.map((event, i) => ({ accountId, modseq: modseqs[i], event, commandId, recordedAt }));
 }
 
 export async function streamHead(db: Queryable, accountId: string): Promise<number> {
-  const { rows } = await db.query<{ modseq: number }>('SELECT modseq FROM account_streams WHERE account_id = $1', [accountId]);
+  const { rows } = await db.query<{ modseq: number }>(
+    'SELECT modseq FROM account_streams WHERE account_id = $1',
+    [accountId],
+  );
   return rows[0]?.modseq ?? 0;
 }
 

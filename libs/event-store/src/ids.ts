@@ -33,7 +33,9 @@ export class IdGenerator {
 
   /** Next id, with a one-letter prefix naming the object kind (M mailbox, E email, T thread ...). */
   next(prefix: string): string {
-    const h = createHash('sha256').update(`${this.accountId}\u0000${this.commandId}\u0000${this.counter++}`).digest();
+    const h = createHash('sha256')
+      .update(`${this.accountId}\u0000${this.commandId}\u0000${this.counter++}`)
+      .digest();
     return prefix + base32(h, 20);
   }
 }

@@ -48,12 +48,19 @@ export class OutboxRelay {
     this.concurrency = options.concurrency ?? 4;
     this.published = metrics.counter('jmap_outbox_published_total', 'Events published from the outbox');
     this.failures = metrics.counter('jmap_outbox_publish_failures_total', 'Failed outbox publish attempts');
-    metrics.gauge('jmap_outbox_lag_seconds', 'Age of the oldest unpublished event in the outbox', [], async function () {
-      const { rows } = await pool
-        .query<{ age: number | null }>('SELECT EXTRACT(EPOCH FROM now() - min(enqueued_at))::float8 AS age FROM outbox')
-        .catch(() => ({ rows: [{ age: null }] }));
-      this.set(rows[0]?.age ?? 0);
-    });
+    metrics.gauge(
+      'jmap_outbox_lag_seconds',
+      'Age of the oldest unpublished event in the outbox',
+      [],
+      async function () {
+        const { rows } = await pool
+          .query<{ age: number | null }>(
+            'SELECT EXTRACT(EPOCH FROM now() - min(enqueued_at))::float8 AS age FROM outbox',
+          )
+          .catch(() => ({ rows: [{ age: null }] }));
+        this.set(rows[0]?.age ?? 0);
+      },
+    );
     metrics.gauge('jmap_outbox_pending', 'Events waiting in the outbox', [], async function () {
       const { rows } = await pool
         .query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')
@@ -139,7 +146,9 @@ export class OutboxRelay {
       const last = pending.rows[pending.rows.length - 1].modseq;
       const events = await this.reader.read(tx, accountId, first, last);
       const types = new Map(pending.rows.map((r) => [r.modseq, r.types]));
-      const records = events.filter((e) => types.has(e.modseq)).map((e) => toPublished(e, types.get(e.modseq) ?? []));
+      const records = events
+        .filter((e) => types.has(e.modseq))
+        .map((e) => toPublished(e, types.get(e.modseq) ?? []));
       await this.publisher.publish(accountId, records);
       await tx.query('DELETE FROM outbox WHERE account_id = $1 AND modseq <= $2', [accountId, last]);
       this.published.inc(records.length);

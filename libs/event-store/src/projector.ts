@@ -4,10 +4,10 @@
  * skipped and a crash never applies an event twice. A gap (the topic skipped ahead, e.g. after a retention
  * purge or a missed message) is filled from the event log itself, so the read model never misses an event.
  */
-import { withTransaction, type Logger, type Metrics, type Pool } from '@jmap/platform';
+import { withTransaction, type Logger, type Metrics, type Pool, type PoolClient } from '@jmap/platform';
 import { ChangeRecorder } from './change-log.js';
 import type { EventReader } from './event-store.js';
-import type { Projection } from './projection.js';
+import { runsOfOneType, type Projection } from './projection.js';
 import { fromPublished, toPublished, type PublishedEvent, type StoredEvent } from './types.js';
 
 export class ProjectorRunner {
@@ -57,18 +57,23 @@ export class ProjectorRunner {
       const position = rows[0].position;
       if (upTo <= position) return null;
       const fresh = records.filter((r) => r.modseq > position);
-      const contiguous = fresh[0].modseq === position + 1 && fresh.every((r, i) => r.modseq === fresh[0].modseq + i);
+      // Events whose data the transport left out are read from the log like a gap.
+      const contiguous =
+        fresh[0].modseq === position + 1 &&
+        fresh.every((r, i) => r.modseq === fresh[0].modseq + i && !r.dataOmitted);
       const events: StoredEvent[] = contiguous
         ? fresh.map((r) => this.reader.upcast(fromPublished(r)))
         : await this.reader.read(tx, accountId, position + 1, upTo);
-      if (!contiguous) this.logger.info({ accountId, from: position + 1, to: upTo, projector: name }, 'filling gap from the event log');
+      if (!contiguous)
+        this.logger.info(
+          { accountId, from: position + 1, to: upTo, projector: name },
+          'filling gap from the event log',
+        );
       const types = new Set<string>();
-      for (const e of events) {
-        const changes = new ChangeRecorder(accountId, e.modseq);
-        await this.projection.apply(tx, e, changes);
-        await changes.flush(tx);
-        for (const t of changes.types) types.add(t);
-      }
+      const recorders = events.map((e) => new ChangeRecorder(accountId, e.modseq));
+      await applyRuns(tx, this.projection, events, recorders);
+      await ChangeRecorder.flushAll(tx, recorders);
+      for (const r of recorders) for (const t of r.types) types.add(t);
       await tx.query(
         'UPDATE projector_positions SET position = $3, updated_at = now() WHERE projector = $1 AND account_id = $2',
         [name, accountId, upTo],
@@ -77,9 +82,32 @@ export class ProjectorRunner {
     });
     if (!result) return;
     const now = Date.now();
-    for (const e of result.events) this.lag.observe({ projector: name }, Math.max(0, now - Date.parse(e.recordedAt)) / 1000);
+    for (const e of result.events)
+      this.lag.observe({ projector: name }, Math.max(0, now - Date.parse(e.recordedAt)) / 1000);
     this.applied.inc({ projector: name }, result.events.length);
     for (const l of this.listeners) l(accountId, upTo, result.types);
+  }
+}
+
+/**
+ * Applies events in order; a projection with applyMany gets each run of consecutive events of one type at once
+ * (it must leave what applying them one by one leaves, as for inline projections).
+ */
+async function applyRuns(
+  tx: PoolClient,
+  projection: Projection,
+  events: readonly StoredEvent[],
+  recorders: readonly ChangeRecorder[],
+): Promise<void> {
+  const recorderOf = new Map(events.map((e, i) => [e, recorders[i]]));
+  for (const run of runsOfOneType(events)) {
+    if (projection.applyMany && run.length > 1)
+      await projection.applyMany(
+        tx,
+        run,
+        run.map((e) => recorderOf.get(e)!),
+      );
+    else for (const e of run) await projection.apply(tx, e, recorderOf.get(e)!);
   }
 }
 
@@ -106,7 +134,7 @@ export async function catchUpProjector(
     );
     if (rows.length === 0) return accounts;
     for (const r of rows) {
-      for (let from = r.position + 1; from <= r.head; ) {
+      for (let from = r.position + 1; from <= r.head;) {
         const events = await reader.read(pool, r.account_id, from, r.head, 1000);
         if (events.length === 0) break;
         await runner.handle(events.map((e) => toPublished(e, [])));

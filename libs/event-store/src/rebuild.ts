@@ -94,10 +94,11 @@ export class Rebuilder {
     if (!exists.rowCount) throw new Error(`account ${accountId} has no event log`);
     const head = await lockStream(tx, accountId);
     const before = await this.snapshot(tx, accountId);
-    for (const t of this.tables()) await tx.query(`DELETE FROM ${t.table} WHERE account_id = $1`, [accountId]);
+    for (const t of this.tables())
+      await tx.query(`DELETE FROM ${t.table} WHERE account_id = $1`, [accountId]);
 
     let done = 0;
-    for (let from = 1; from <= head; ) {
+    for (let from = 1; from <= head;) {
       const batch = await this.reader.read(tx, accountId, from, head, 1000);
       if (batch.length === 0) break;
       for (const e of batch) {
@@ -128,12 +129,17 @@ export class Rebuilder {
       const onlyRebuilt = rebuiltRows.filter((r) => !live.has(r)).map((r) => JSON.parse(r));
       if (onlyLive.length || onlyRebuilt.length) differences.push({ table, onlyLive, onlyRebuilt });
     }
-    this.logger.info({ accountId, events: done, rows, differences: differences.length, verify }, 'account replayed');
+    this.logger.info(
+      { accountId, events: done, rows, differences: differences.length, verify },
+      'account replayed',
+    );
     return { accountId, events: done, rows, differences, committed: !verify };
   }
 
   async accounts(): Promise<string[]> {
-    const { rows } = await this.pool.query<{ account_id: string }>('SELECT account_id FROM account_streams ORDER BY account_id');
+    const { rows } = await this.pool.query<{ account_id: string }>(
+      'SELECT account_id FROM account_streams ORDER BY account_id',
+    );
     return rows.map((r) => r.account_id);
   }
 }

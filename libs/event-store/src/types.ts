@@ -27,6 +27,11 @@ export interface PublishedEvent {
   /** The JMAP data types whose change log moved at this modseq (for push StateChanges). */
   readonly types: readonly string[];
   readonly recordedAt: string;
+  /**
+   * Set by a transport that could not carry `data` (larger than its message size bound): `data` is then `{}`
+   * and a consumer that needs it reads the event from the log (ProjectorRunner does).
+   */
+  readonly dataOmitted?: boolean;
 }
 
 export function toPublished(e: StoredEvent, types: readonly string[]): PublishedEvent {

@@ -9,39 +9,22 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger, Metrics } from '@jmap/platform';
-import { withLogContext } from '@jmap/platform';
-import {
-  dispatch,
-  limitError,
-  parseRequestBody,
-  RequestError,
-  validateRequest,
-  type MethodRegistry,
-} from '@jmap/protocol';
-import type { CapabilityRegistry } from './capability.registry.js';
-import { ConcurrencyLimiter } from './concurrency-limiter.js';
-import type { GatewayConfig } from './gateway-config.js';
+import { limitError, parseRequestBody, RequestError } from '@jmap/protocol';
 import { baseUrlOf, requestIdOf, sendRequestError } from './http-support.js';
 import type { AuthedRequest, RequestAuth } from './request-auth.js';
-import { buildSession } from './session.js';
+import type { RequestProcessor } from './request-processor.js';
 
 export interface ApiRouteDeps {
-  config: GatewayConfig;
   auth: RequestAuth;
-  methods: MethodRegistry;
-  capabilities: CapabilityRegistry;
+  processor: RequestProcessor;
+  publicUrl: string | null;
   metrics: Metrics;
   logger: Logger;
 }
 
 export function registerApiRoute(app: FastifyInstance, deps: ApiRouteDeps): void {
-  const limiter = new ConcurrencyLimiter(deps.config.core.maxConcurrentRequests);
-  deps.metrics.gauge('jmap_api_requests_in_flight', 'API requests this gateway is processing now', [], function () {
-    this.set(limiter.total);
-  });
+  const limiter = deps.processor.limiter;
   const authed = new WeakMap<FastifyRequest, AuthedRequest>();
-  const calls = deps.metrics.counter('jmap_method_calls_total', 'JMAP method calls, by method and outcome', ['method', 'outcome']);
-  const duration = deps.metrics.histogram('jmap_method_duration_seconds', 'JMAP method call duration', ['method']);
   const requests = deps.metrics.counter('jmap_api_requests_total', 'JMAP API requests, by HTTP status', ['status']);
 
   const onRequest = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -64,35 +47,18 @@ export function registerApiRoute(app: FastifyInstance, deps: ApiRouteDeps): void
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const who = authed.get(req)!;
     const requestId = String(reply.getHeader('x-request-id'));
-    return withLogContext({ requestId }, async () => {
-      try {
-        const body = req.body as Buffer | undefined;
-        const request = validateRequest(parseRequestBody(body ?? Buffer.alloc(0)), {
-          knownCapabilities: deps.capabilities.urns,
-          maxCallsInRequest: deps.config.core.maxCallsInRequest,
-        });
-        const result = await dispatch(deps.methods, request, {
-          requestId,
-          principal: { id: who.principal.id, username: who.principal.email },
-          accounts: who.access,
-          onServerError: (err, method) => deps.logger.error({ err, method }, 'method failed'),
-          onMethodDone: (method, outcome, seconds) => {
-            calls.inc({ method, outcome });
-            duration.observe({ method }, seconds);
-          },
-        });
-        const session = buildSession(who.principal, who.accounts, deps.capabilities, baseUrlOf(req, deps.config.publicUrl));
-        const response: Record<string, unknown> = { methodResponses: result.methodResponses, sessionState: session.state };
-        if (request.createdIds !== undefined) response.createdIds = Object.fromEntries(result.createdIds);
-        return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(response));
-      } catch (err) {
-        if (err instanceof RequestError) {
-          deps.logger.info({ type: err.type, detail: err.detail }, 'request rejected');
-          return sendRequestError(reply, err);
-        }
-        throw err;
+    try {
+      const body = req.body as Buffer | undefined;
+      const value = parseRequestBody(body ?? Buffer.alloc(0));
+      const response = await deps.processor.process(value, who, requestId, baseUrlOf(req, deps.publicUrl));
+      return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(response));
+    } catch (err) {
+      if (err instanceof RequestError) {
+        deps.logger.info({ requestId, type: err.type, detail: err.detail }, 'request rejected');
+        return sendRequestError(reply, err);
       }
-    });
+      throw err;
+    }
   };
   app.post('/jmap/api', { onRequest }, handler);
   app.post('/jmap/api/', { onRequest }, handler);

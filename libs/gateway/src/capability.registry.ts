@@ -7,7 +7,8 @@ import type { AccountRecord } from '@jmap/accounts';
 
 export interface CapabilityProvider {
   readonly urn: string;
-  session(): Record<string, unknown>;
+  /** The Session's capability object; `baseUrl` is where clients reach this server (for URLs such as RFC 8887's). */
+  session(baseUrl: string): Record<string, unknown>;
   /** The accountCapabilities value for this account, or null when the account lacks the capability. */
   account?(account: AccountRecord): Record<string, unknown> | null;
 }
@@ -24,8 +25,8 @@ export class CapabilityRegistry {
     return new Set(this.providers.keys());
   }
 
-  sessionCapabilities(): Record<string, Record<string, unknown>> {
-    return Object.fromEntries([...this.providers.values()].map((p) => [p.urn, p.session()]));
+  sessionCapabilities(baseUrl = ''): Record<string, Record<string, unknown>> {
+    return Object.fromEntries([...this.providers.values()].map((p) => [p.urn, p.session(baseUrl)]));
   }
 
   accountCapabilities(account: AccountRecord): Record<string, Record<string, unknown>> {

@@ -13,18 +13,25 @@ export class ConcurrencyLimiter {
 
   /** Takes a slot for `key` and gives it back when the reply's connection closes; false when none is free. */
   acquireFor(key: string, reply: FastifyReply): boolean {
+    const release = this.tryAcquire(key);
+    if (!release) return false;
+    reply.raw.once('close', release);
+    return true;
+  }
+
+  /** Takes a slot for `key`; the returned function gives it back (once, however often called). Null when none is free. */
+  tryAcquire(key: string): (() => void) | null {
     const running = this.inFlight.get(key) ?? 0;
-    if (running >= this.max) return false;
+    if (running >= this.max) return null;
     this.inFlight.set(key, running + 1);
     let released = false;
-    reply.raw.once('close', () => {
+    return () => {
       if (released) return;
       released = true;
       const n = (this.inFlight.get(key) ?? 1) - 1;
       if (n <= 0) this.inFlight.delete(key);
       else this.inFlight.set(key, n);
-    });
-    return true;
+    };
   }
 
   running(key: string): number {

@@ -16,10 +16,20 @@ import { registerApiRoute } from './api.route.js';
 import { CapabilityRegistry } from './capability.registry.js';
 import { CoreEchoMethod } from './core-echo.method.js';
 import { gatewayConfigFromEnv, type GatewayConfig } from './gateway-config.js';
-import { ACCOUNTS_REPOSITORY, AUTHENTICATOR, CAPABILITY_REGISTRY, GATEWAY_CONFIG, HTTP_ROUTES, METHOD_REGISTRY } from './gateway.tokens.js';
+import {
+  ACCOUNTS_REPOSITORY,
+  AUTHENTICATOR,
+  CAPABILITY_REGISTRY,
+  GATEWAY_CONFIG,
+  HTTP_ROUTES,
+  METHOD_REGISTRY,
+  REQUEST_AUTH,
+  REQUEST_PROCESSOR,
+} from './gateway.tokens.js';
 import { sendProblem, sendRequestError } from './http-support.js';
 import { HttpRoutesRegistry } from './http-routes.registry.js';
 import { RequestAuth } from './request-auth.js';
+import { RequestProcessor } from './request-processor.js';
 import { registerSessionRoutes } from './session.route.js';
 
 @Injectable()
@@ -29,8 +39,8 @@ class GatewayHttp implements OnApplicationBootstrap {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(METHOD_REGISTRY) private readonly methods: MethodRegistry,
     @Inject(CAPABILITY_REGISTRY) private readonly capabilities: CapabilityRegistry,
-    @Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository,
-    @Inject(AUTHENTICATOR) private readonly authenticator: Authenticator,
+    @Inject(REQUEST_AUTH) private readonly auth: RequestAuth,
+    @Inject(REQUEST_PROCESSOR) private readonly processor: RequestProcessor,
     @Inject(HTTP_ROUTES) private readonly routes: HttpRoutesRegistry,
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -57,13 +67,11 @@ class GatewayHttp implements OnApplicationBootstrap {
         done(null, body),
       );
       scope.setErrorHandler((err: FastifyError, req, reply) => this.onError(err, req.url, reply));
-      const auth = new RequestAuth(this.authenticator, this.repo, this.capabilities);
-      registerSessionRoutes(scope, { config: this.config, auth, capabilities: this.capabilities });
+      registerSessionRoutes(scope, { config: this.config, auth: this.auth, capabilities: this.capabilities });
       registerApiRoute(scope, {
-        config: this.config,
-        auth,
-        methods: this.methods,
-        capabilities: this.capabilities,
+        auth: this.auth,
+        processor: this.processor,
+        publicUrl: this.config.publicUrl,
         metrics: this.metrics,
         logger: this.logger,
       });
@@ -107,9 +115,30 @@ export class GatewayModule {
           inject: [PG_POOL, ACCOUNTS_REPOSITORY],
           useFactory: (pool: Pool, repo: AccountsRepository) => new Authenticator(pool, repo, config.auth),
         },
+        {
+          provide: REQUEST_AUTH,
+          inject: [AUTHENTICATOR, ACCOUNTS_REPOSITORY, CAPABILITY_REGISTRY],
+          useFactory: (authenticator: Authenticator, repo: AccountsRepository, capabilities: CapabilityRegistry) =>
+            new RequestAuth(authenticator, repo, capabilities),
+        },
+        {
+          provide: REQUEST_PROCESSOR,
+          inject: [METHOD_REGISTRY, CAPABILITY_REGISTRY, METRICS, LOGGER],
+          useFactory: (methods: MethodRegistry, capabilities: CapabilityRegistry, metrics: Metrics, logger: Logger) =>
+            new RequestProcessor(config, methods, capabilities, metrics, logger),
+        },
         GatewayHttp,
       ],
-      exports: [GATEWAY_CONFIG, METHOD_REGISTRY, CAPABILITY_REGISTRY, HTTP_ROUTES, ACCOUNTS_REPOSITORY, AUTHENTICATOR],
+      exports: [
+        GATEWAY_CONFIG,
+        METHOD_REGISTRY,
+        CAPABILITY_REGISTRY,
+        HTTP_ROUTES,
+        ACCOUNTS_REPOSITORY,
+        AUTHENTICATOR,
+        REQUEST_AUTH,
+        REQUEST_PROCESSOR,
+      ],
     };
   }
 }

@@ -6,3 +6,7 @@ export const ACCOUNTS_REPOSITORY = Symbol('ACCOUNTS_REPOSITORY');
 export const AUTHENTICATOR = Symbol('AUTHENTICATOR');
 /** Extra HTTP routes contributed by feature modules (upload, download, event source ...). */
 export const HTTP_ROUTES = Symbol('HTTP_ROUTES');
+/** RequestAuth: authenticates an HTTP request and loads the principal's accounts (for feature routes). */
+export const REQUEST_AUTH = Symbol('REQUEST_AUTH');
+/** RequestProcessor: runs a JMAP Request (the API endpoint and the WebSocket share it). */
+export const REQUEST_PROCESSOR = Symbol('REQUEST_PROCESSOR');

@@ -5,6 +5,7 @@ export * from './http-routes.registry.js';
 export * from './http-support.js';
 export * from './session.js';
 export * from './request-auth.js';
+export * from './request-processor.js';
 export * from './concurrency-limiter.js';
 export * from './core-echo.method.js';
 export * from './gateway.module.js';

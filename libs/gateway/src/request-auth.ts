@@ -34,7 +34,17 @@ export class RequestAuth {
       }
       return null;
     }
-    const accounts = await this.repo.accessibleAccounts(result.principal.id);
+    return this.load(result.principal);
+  }
+
+  /** What a principal authenticated some other way (e.g. an EventSource ticket) may use; null when it is gone or disabled. */
+  async loadById(principalId: string): Promise<AuthedRequest | null> {
+    const principal = await this.repo.principalById(principalId);
+    return principal && !principal.disabled ? this.load(principal) : null;
+  }
+
+  private async load(principal: PrincipalRecord): Promise<AuthedRequest> {
+    const accounts = await this.repo.accessibleAccounts(principal.id);
     const access = new Map<string, AccountAccess>();
     for (const a of accounts) {
       const caps = new Set([CORE, ...Object.keys(this.capabilities.accountCapabilities(a))]);
@@ -46,6 +56,6 @@ export class RequestAuth {
         capabilities: caps,
       });
     }
-    return { principal: result.principal, accounts, access };
+    return { principal, accounts, access };
   }
 }

@@ -41,7 +41,7 @@ export function buildSession(
     if (account === personal) for (const urn of Object.keys(accountCapabilities)) if (urn !== CORE) primaryAccounts[urn] = account.accountId;
   }
   const withoutState = {
-    capabilities: capabilities.sessionCapabilities(),
+    capabilities: capabilities.sessionCapabilities(baseUrl),
     accounts: accountObjects,
     primaryAccounts,
     username: principal.email,
@@ -50,7 +50,8 @@ export function buildSession(
     uploadUrl: `${baseUrl}/jmap/upload/{accountId}/`,
     eventSourceUrl: `${baseUrl}/jmap/eventsource/?types={types}&closeafter={closeafter}&ping={ping}`,
   };
-  return { ...withoutState, state: sessionState(withoutState) };
+  // Capability URLs (RFC 8887's) depend on the host like the other URLs: the state hashes them host-free.
+  return { ...withoutState, state: sessionState({ ...withoutState, capabilities: capabilities.sessionCapabilities() }) };
 }
 
 /** Changes whenever capabilities or accounts change; the URLs are left out so every host sees the same state. */

@@ -16,6 +16,9 @@ import {
   type EventHandler,
   type EventPublisher,
   type EventSubscriber,
+  type StateChangeFeed,
+  type StateChangeMessage,
+  type StateChangePublisher,
 } from './types.js';
 
 /** Runs tasks one at a time per key, different keys concurrently. */
@@ -39,6 +42,7 @@ export class InProcessHub {
   private readonly groups = new Map<string, EventHandler>();
   private readonly queue = new KeyedSerialQueue();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly stateChangeHandlers = new Set<(message: StateChangeMessage) => void>();
   private readonly deadLetters;
 
   constructor(
@@ -87,6 +91,34 @@ export class InProcessHub {
       },
       stop: async () => {
         if (registered) this.groups.delete(registered);
+      },
+    };
+  }
+
+  stateChangePublisher(): StateChangePublisher {
+    return {
+      publish: async (message) => {
+        for (const handler of this.stateChangeHandlers) {
+          try {
+            handler(message);
+          } catch (err) {
+            this.logger.warn({ err, accountId: message.accountId }, 'state change not delivered');
+          }
+        }
+      },
+    };
+  }
+
+  /** Like a gateway replica's consumer group: every StateChange published after start(). */
+  stateChangeFeed(): StateChangeFeed {
+    let registered: ((message: StateChangeMessage) => void) | undefined;
+    return {
+      start: async (handler) => {
+        registered = handler;
+        this.stateChangeHandlers.add(handler);
+      },
+      stop: async () => {
+        if (registered) this.stateChangeHandlers.delete(registered);
       },
     };
   }

@@ -7,3 +7,4 @@ export * from './kafka-command-consumer.js';
 export * from './kafka-events.js';
 export * from './in-process.js';
 export * from './kafka-lag.js';
+export * from './kafka-state-changes.js';

@@ -122,6 +122,23 @@ describe('KafkaCommandBus with KafkaCommandConsumer', () => {
     expect(balance.rows[0]).toEqual({ balance: 23 });
   });
 
+  it('still replies after a gateway that stopped deleted its reply topic (regression: every later reply failed)', async () => {
+    const account = new IdGenerator('t', 'reply-topic-deleted').next('A');
+    const leaving = await startGateway(ctx.kafka, 'gateway-leaving', logger);
+    await leaving.bus.send(LEDGER_SERVICE, ledgerCommand(account, { type: 'Deposit', amount: 1 }));
+    // close() deletes the reply topic the service's reply producer has sent to.
+    await leaving.close();
+    const arriving = await startGateway(ctx.kafka, 'gateway-arriving', logger, { timeoutMs: 8000, attempts: 2 });
+    try {
+      const reply = await arriving.bus.send<LedgerReply>(LEDGER_SERVICE, ledgerCommand(account, { type: 'Deposit', amount: 2 }));
+      expect(reply).toBeDefined();
+      const again = await gwA.bus.send<LedgerReply>(LEDGER_SERVICE, ledgerCommand(account, { type: 'Deposit', amount: 3 }));
+      expect(again).toBeDefined();
+    } finally {
+      await arriving.close();
+    }
+  });
+
   it('routes each reply to the gateway replica that sent the command, and only to it', async () => {
     // Issue #4: "Two gateway replicas ... sending at once each get their own replies (and only those)."
     const accounts = Array.from({ length: 10 }, (_, i) => `acct-route-${i}`);

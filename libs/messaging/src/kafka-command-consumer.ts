@@ -20,6 +20,7 @@ export interface CommandConsumerOptions {
 export class KafkaCommandConsumer implements CommandConsumer {
   private consumer?: Consumer;
   private producer?: Producer;
+  private replyProducer?: Promise<Producer>;
   private readonly deadLetters;
   private readonly received;
 
@@ -88,17 +89,46 @@ export class KafkaCommandConsumer implements CommandConsumer {
         );
         if (command.replyTo) {
           // The sender may be gone (its reply topic deleted); the effect is committed either way.
-          await producer
-            .send({ topic: command.replyTo, acks: -1, messages: [{ key: command.accountId, value: JSON.stringify(reply) }] })
-            .catch((err: unknown) => this.logger.warn({ err, replyTo: command.replyTo }, 'reply not delivered'));
+          await this.reply(command.replyTo, command.accountId, JSON.stringify(reply)).catch((err: unknown) =>
+            this.logger.warn({ err, replyTo: command.replyTo }, 'reply not delivered'),
+          );
         }
       },
     });
+  }
+
+  /**
+   * Sends a reply on a producer of its own. kafkajs refreshes the metadata of every topic a producer has ever
+   * sent to before each send; once one of them is deleted (the reply topic of a gateway that stopped, or that the
+   * reaper removed) every later send fails with "This server does not host this topic-partition", for every
+   * topic. So a failed reply replaces the producer (which forgets the dead topic) and is tried once more; the
+   * dead-letter producer never sends to reply topics.
+   */
+  private async reply(topic: string, key: string, value: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      this.replyProducer ??= (async () => {
+        const p = this.conn.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
+        await p.connect();
+        return p;
+      })();
+      const current = this.replyProducer;
+      try {
+        await (await current).send({ topic, acks: -1, messages: [{ key, value }] });
+        return;
+      } catch (err) {
+        if (this.replyProducer === current) {
+          this.replyProducer = undefined;
+          void current.then((p) => p.disconnect()).catch(() => undefined);
+        }
+        if (attempt >= 2) throw err;
+      }
+    }
   }
 
   async stop(): Promise<void> {
     // disconnect() stops fetching and waits for the message being handled to finish.
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
+    await this.replyProducer?.then((p) => p.disconnect()).catch(() => undefined);
   }
 }

@@ -10,6 +10,32 @@ import type { KafkaConnection } from './kafka-client.js';
 import { topics } from './topics.js';
 import type { EventHandler, EventPublisher, EventSubscriber } from './types.js';
 
+/** Largest serialized event sent with its data. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+/** Largest sum of serialized events in one produce request (well under the broker's 1 MiB default). */
+export const MAX_SEND_BYTES = 768 * 1024;
+
+/** The events serialized, data left out where too large, grouped into sends of at most MAX_SEND_BYTES. */
+export function chunkEvents(events: readonly PublishedEvent[]): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const e of events) {
+    let value = JSON.stringify(e);
+    if (Buffer.byteLength(value) > MAX_EVENT_BYTES) value = JSON.stringify({ ...e, data: {}, dataOmitted: true });
+    const size = Buffer.byteLength(value);
+    if (current.length > 0 && bytes + size > MAX_SEND_BYTES) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(value);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export class KafkaEventPublisher implements EventPublisher {
   private producer?: Producer;
   constructor(private readonly conn: KafkaConnection) {}
@@ -22,14 +48,21 @@ export class KafkaEventPublisher implements EventPublisher {
     await this.producer.connect();
   }
 
+  /**
+   * Sends the events in order, in requests of at most MAX_SEND_BYTES: one account's events share a partition,
+   * and the broker refuses a record batch over its message.max.bytes (1 MiB by default). An event over
+   * MAX_EVENT_BYTES (an EmailCreated of a message with huge headers or thousands of parts) goes without its
+   * data (`dataOmitted`); consumers that need it read it from the event log.
+   */
   async publish(accountId: string, events: readonly PublishedEvent[]): Promise<void> {
     if (!this.producer) throw new Error('event publisher not started');
-    if (events.length === 0) return;
-    await this.producer.send({
-      topic: topics(this.conn.settings.topicPrefix).events,
-      acks: -1,
-      messages: events.map((e) => ({ key: accountId, value: JSON.stringify(e) })),
-    });
+    for (const chunk of chunkEvents(events)) {
+      await this.producer.send({
+        topic: topics(this.conn.settings.topicPrefix).events,
+        acks: -1,
+        messages: chunk.map((value) => ({ key: accountId, value })),
+      });
+    }
   }
 
   async stop(): Promise<void> {

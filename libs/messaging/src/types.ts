@@ -58,6 +58,33 @@ export interface EventSubscriber {
   stop(): Promise<void>;
 }
 
+/**
+ * One account's StateChange (RFC 8620 section 7.1) as the push service computed it: the new state of each type
+ * that moved. States are change-log positions (docs/adr/0003), so a larger number is always newer: a consumer
+ * that keeps the largest state it has passed on per type never passes on a change twice.
+ */
+export interface StateChangeMessage {
+  readonly accountId: string;
+  /** Type name → state string (decimal modseq). */
+  readonly changed: Readonly<Record<string, string>>;
+  /** The last modseq of the account's log this message accounts for. */
+  readonly modseq: number;
+  /** ISO time the newest event behind it was committed (for the push latency metric). */
+  readonly committedAt: string;
+}
+
+/** The push service's side of the statechanges topic. */
+export interface StateChangePublisher {
+  publish(message: StateChangeMessage): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+/** A gateway replica's view of the statechanges topic: every message, from the moment it started. */
+export interface StateChangeFeed {
+  start(handler: (message: StateChangeMessage) => void): Promise<void>;
+  stop(): Promise<void>;
+}
+
 export type { EventPublisher, PublishedEvent };
 
 export class CommandFailedError extends Error {

@@ -22,5 +22,6 @@ export { headerAs, parseHeaderValue } from './header-forms.js';
 export { isHeaderFormAllowed } from './header-form-rules.js';
 export { emailProperties, type EmailProperties } from './email-properties.js';
 export { preview, PREVIEW_LENGTH } from './preview.js';
+export { htmlToText } from './html-text.js';
 export { baseSubject } from './base-subject.js';
 export { jmapView, type JmapView, type PartView, type ViewOptions } from './jmap-view.js';

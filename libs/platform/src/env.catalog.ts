@@ -326,6 +326,83 @@ export const ENV = spec({
     description: 'Percent of new traces recorded when tracing is on; services follow the decision of the gateway that started the trace.',
   },
 
+  // --- push (RFC 8620 section 7, RFC 8887) ---
+  EVENTSOURCE_MIN_PING_SECONDS: {
+    type: 'int',
+    default: 5,
+    min: 1,
+    max: 30,
+    group: 'push',
+    description:
+      'Smallest EventSource ping interval the gateway uses; a smaller non-zero `ping` is raised to it (RFC 8620 section 7.3 allows a minimum of at most 30).',
+  },
+  EVENTSOURCE_TOKEN_TTL_SECONDS: {
+    type: 'int',
+    default: 300,
+    min: 10,
+    max: 86400,
+    group: 'push',
+    description: 'Lifetime of a ticket from POST /jmap/eventsource-token (for EventSource clients that cannot send an Authorization header).',
+  },
+  PUSH_ALLOWED_HOSTS: {
+    type: 'list',
+    group: 'push',
+    description:
+      'Host names (or IP addresses) that PushSubscription URLs may name although they resolve to loopback, private or link-local addresses, and which may use http://. Unset: only public https URLs (server-side request forgery guard).',
+  },
+  PUSH_MAX_SUBSCRIPTIONS: {
+    type: 'int',
+    default: 16,
+    min: 1,
+    max: 1000,
+    group: 'push',
+    description: 'PushSubscriptions one user (principal) may have (RFC 8620 section 8.6 requires a limit).',
+  },
+  PUSH_SUBSCRIPTION_MAX_DAYS: {
+    type: 'int',
+    default: 7,
+    min: 2,
+    max: 365,
+    group: 'push',
+    description: 'Longest PushSubscription lifetime; a later or missing `expires` is set to now plus this (RFC 8620 section 7.2: at least 48 hours).',
+  },
+  PUSH_TTL_SECONDS: {
+    type: 'int',
+    default: 3600,
+    min: 0,
+    group: 'push',
+    description: 'RFC 8030 TTL header of push messages: how long the client\'s push service may keep an undelivered message.',
+  },
+  PUSH_DELIVERY_ATTEMPTS: {
+    type: 'int',
+    default: 5,
+    min: 1,
+    max: 20,
+    group: 'push',
+    description: 'POSTs of one push message (first plus retries with exponential backoff) before it counts as failed.',
+  },
+  PUSH_RETRY_BASE_MS: {
+    type: 'int',
+    default: 1000,
+    min: 10,
+    group: 'push',
+    description: 'First retry delay of a failed push POST; each further retry doubles it (a 429 Retry-After wins when longer).',
+  },
+  PUSH_FAILURES_BEFORE_REMOVAL: {
+    type: 'int',
+    default: 10,
+    min: 1,
+    group: 'push',
+    description: 'Consecutive failed push messages after which a PushSubscription is destroyed (a 404 or 410 destroys it at once).',
+  },
+  PUSH_REQUEST_TIMEOUT_MS: {
+    type: 'int',
+    default: 10000,
+    min: 100,
+    group: 'push',
+    description: 'Timeout of one push POST to a subscription URL.',
+  },
+
   // --- standalone ---
   DATA_DIR: {
     type: 'string',

@@ -5,11 +5,17 @@
  */
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import type { Projection, ProjectionRegistry } from '@jmap/event-store';
+import { emailProjection } from '@jmap/email-data-access';
 import { mailboxProjection } from '@jmap/mailbox-data-access';
 import { PROJECTIONS } from '@jmap/runtime';
+import { threadProjection } from '@jmap/thread-data-access';
 
+/**
+ * In the order a replay applies them to each event: mailboxes before emails (an email event moves the counts
+ * of mailbox rows), the background thread projection last.
+ */
 export function allProjections(): Projection[] {
-  return [mailboxProjection];
+  return [mailboxProjection, emailProjection, threadProjection];
 }
 
 @Injectable()

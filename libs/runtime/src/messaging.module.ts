@@ -12,10 +12,14 @@ import {
   KafkaConnection,
   KafkaEventPublisher,
   KafkaEventSubscriber,
+  KafkaStateChangeFeed,
+  KafkaStateChangePublisher,
   type CommandBus,
   type CommandConsumer,
   type EventPublisher,
   type EventSubscriber,
+  type StateChangeFeed,
+  type StateChangePublisher,
 } from '@jmap/messaging';
 import { HEALTH, LOGGER, METRICS, SERVICE_INFO, loadConfig, type Health, type Logger, type Metrics, type ServiceInfo } from '@jmap/platform';
 import {
@@ -26,10 +30,13 @@ import {
   CONSUMER_LAG,
   IN_PROCESS_HUB,
   KAFKA_CONNECTION,
+  STATE_CHANGE_FEED_FACTORY,
+  STATE_CHANGE_PUBLISHER,
 } from './runtime.tokens.js';
 
 export type CommandConsumerFactory = () => CommandConsumer;
 export type EventSubscriberFactory = () => EventSubscriber;
+export type StateChangeFeedFactory = () => StateChangeFeed;
 
 export interface MessagingOptions {
   /** Services the gateway sends commands to (their topics are created at start). Empty: no command bus. */
@@ -44,10 +51,12 @@ class KafkaLifecycle implements OnApplicationShutdown {
     @Inject(KAFKA_CONNECTION) private readonly conn: KafkaConnection | null,
     @Inject(COMMAND_BUS) private readonly bus: CommandBus | null,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher & { stop?(): Promise<void> },
+    @Inject(STATE_CHANGE_PUBLISHER) private readonly stateChanges: StateChangePublisher,
   ) {}
   async onApplicationShutdown(): Promise<void> {
     await this.bus?.close();
     await this.publisher.stop?.();
+    await this.stateChanges.stop?.();
     await this.conn?.close();
   }
 }
@@ -67,7 +76,7 @@ export class MessagingModule {
       'COMMAND_MAX_HANDLER_ATTEMPTS',
     ]);
     const useKafka = !options.inProcess && (cfg.KAFKA_BROKERS?.length ?? 0) > 0;
-    const exportsList = [CONSUMER_LAG, COMMAND_BUS, COMMAND_CONSUMER_FACTORY, EVENT_PUBLISHER, EVENT_SUBSCRIBER_FACTORY, KAFKA_CONNECTION, IN_PROCESS_HUB];
+    const exportsList = [CONSUMER_LAG, COMMAND_BUS, COMMAND_CONSUMER_FACTORY, EVENT_PUBLISHER, EVENT_SUBSCRIBER_FACTORY, KAFKA_CONNECTION, IN_PROCESS_HUB, STATE_CHANGE_PUBLISHER, STATE_CHANGE_FEED_FACTORY];
     if (!useKafka) {
       return {
         module: MessagingModule,
@@ -83,6 +92,8 @@ export class MessagingModule {
           { provide: COMMAND_CONSUMER_FACTORY, inject: [IN_PROCESS_HUB], useFactory: (hub: InProcessHub) => () => hub.commandConsumer() },
           { provide: EVENT_PUBLISHER, inject: [IN_PROCESS_HUB], useFactory: (hub: InProcessHub) => hub.eventPublisher() },
           { provide: EVENT_SUBSCRIBER_FACTORY, inject: [IN_PROCESS_HUB], useFactory: (hub: InProcessHub) => () => hub.eventSubscriber() },
+          { provide: STATE_CHANGE_PUBLISHER, inject: [IN_PROCESS_HUB], useFactory: (hub: InProcessHub) => hub.stateChangePublisher() },
+          { provide: STATE_CHANGE_FEED_FACTORY, inject: [IN_PROCESS_HUB], useFactory: (hub: InProcessHub) => () => hub.stateChangeFeed() },
           KafkaLifecycle,
         ],
         exports: exportsList,
@@ -161,6 +172,17 @@ export class MessagingModule {
           inject: [KAFKA_CONNECTION, METRICS, LOGGER],
           useFactory: (conn: KafkaConnection, metrics: Metrics, logger: Logger) => () =>
             new KafkaEventSubscriber(conn, { concurrency: cfg.COMMAND_CONCURRENCY, maxAttempts: cfg.COMMAND_MAX_HANDLER_ATTEMPTS }, metrics, logger),
+        },
+        {
+          provide: STATE_CHANGE_PUBLISHER,
+          inject: [KAFKA_CONNECTION],
+          // Connects on first use: only the push service publishes StateChanges.
+          useFactory: (conn: KafkaConnection) => new KafkaStateChangePublisher(conn),
+        },
+        {
+          provide: STATE_CHANGE_FEED_FACTORY,
+          inject: [KAFKA_CONNECTION, SERVICE_INFO, LOGGER],
+          useFactory: (conn: KafkaConnection, info: ServiceInfo, logger: Logger) => () => new KafkaStateChangeFeed(conn, info.instanceId, logger),
         },
         KafkaLifecycle,
       ],

@@ -13,3 +13,7 @@ export const COMMAND_PROCESSOR = Symbol('COMMAND_PROCESSOR');
 export const OUTBOX_RELAY = Symbol('OUTBOX_RELAY');
 export const COMMAND_ROUTER = Symbol('COMMAND_ROUTER');
 export const CONSUMER_LAG = Symbol('CONSUMER_LAG');
+/** The push service's publisher of StateChanges (statechanges topic or the in-process hub). */
+export const STATE_CHANGE_PUBLISHER = Symbol('STATE_CHANGE_PUBLISHER');
+/** Makes a gateway replica's feed of every StateChange. */
+export const STATE_CHANGE_FEED_FACTORY = Symbol('STATE_CHANGE_FEED_FACTORY');

@@ -44,6 +44,8 @@ export interface TestStackOptions {
 export interface TestStack {
   /** Base URL of the gateway (of the balancer with several replicas). */
   readonly url: string;
+  /** Base URL of one gateway replica, bypassing the balancer. */
+  gatewayUrl(replica?: number): string;
   readonly databaseUrl: string;
   readonly topicPrefix: string;
   readonly bucket: string;
@@ -204,6 +206,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       }
       return pool;
     },
+    gatewayUrl: (replica = 1) => `http://127.0.0.1:${find('gateway', replica).httpPort}`,
     opsUrl: (service, replica = 1) => `http://127.0.0.1:${find(service, replica).opsPort}`,
     kill: async (service, replica = 1, signal = 'SIGKILL') => terminate(find(service, replica), signal),
     restart: async (service, replica = 1) => {

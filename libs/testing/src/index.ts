@@ -10,3 +10,5 @@ export * from './jmap-client.js';
 export * from './e2e.js';
 export * from './http-raw.js';
 export * from './infra/ops-tools.js';
+export * from './push-clients.js';
+export * from './push-receiver.js';

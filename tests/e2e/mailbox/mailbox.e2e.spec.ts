@@ -31,7 +31,8 @@ async function all(): Promise<Args[]> {
 }
 
 beforeAll(async () => {
-  stack = await startTestStack({ services: ['gateway', 'mailbox-service'], env: { MAX_MAILBOX_DEPTH: '10' } });
+  // The thread service projects every account's log too: the rebuild at the end verifies its position.
+  stack = await startTestStack({ services: ['gateway', 'mailbox-service', 'thread-service'], env: { MAX_MAILBOX_DEPTH: '10' } });
   ({ accountId } = await stack.createAccount('mailbox-owner@example.com', 'mailbox-password'));
   client = stack.client({ email: 'mailbox-owner@example.com', password: 'mailbox-password' });
 });

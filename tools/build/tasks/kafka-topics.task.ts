@@ -11,7 +11,7 @@ import { ConfigError, failStartup, loadConfig, serviceLogger } from '@jmap/platf
 import { KafkaConnection, topics } from '@jmap/messaging';
 
 /** The services that consume commands (the gateway's command targets). */
-export const COMMAND_SERVICES = ['mailbox', 'email', 'submission'] as const;
+export const COMMAND_SERVICES = ['mailbox', 'email', 'submission', 'push-subscriptions'] as const;
 
 const logger = serviceLogger('kafka-topics');
 try {
@@ -33,7 +33,7 @@ try {
     logger,
   );
   const t = topics(cfg.KAFKA_TOPIC_PREFIX);
-  const keyed = [...COMMAND_SERVICES.map((s) => t.commands(s)), t.events];
+  const keyed = [...COMMAND_SERVICES.map((s) => t.commands(s)), t.events, t.stateChanges];
   // Dead letters are rare and read by operators: one partition, as the services create them.
   const deadLetters = [t.deadLetters, t.eventDeadLetters];
   await conn.ensureTopics(keyed);

@@ -1,0 +1,2 @@
+export * from './email.events.js';
+export * from './email.commands.js';

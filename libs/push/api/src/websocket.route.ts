@@ -1,0 +1,177 @@
+/**
+ * JMAP over WebSocket (RFC 8887) at /jmap/ws: the handshake must offer the "jmap" subprotocol and be
+ * authenticated like any API request (section 4.1); then text frames carry
+ *
+ * - `Request` objects → a `Response` (or a `RequestError` problem) with the client's id as `requestId`, processed
+ *   exactly like POST /jmap/api (the same RequestProcessor and maxConcurrentRequests slots); requests on one
+ *   socket may complete out of order (section 4.3.2);
+ * - `WebSocketPushEnable` {dataTypes, pushState} → StateChanges with a `pushState` from then on, and at once the
+ *   changes since the given pushState (section 4.3.5.2); `WebSocketPushDisable` stops them.
+ *
+ * Binary frames close the connection with 1003 (section 4.3.1); a message is at most maxSizeRequest octets.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { type AuthedRequest, type RequestAuth, type RequestProcessor, baseUrlOf, requestIdOf, sendProblem } from '@jmap/gateway';
+import type { Logger, Pool } from '@jmap/platform';
+import { RequestError, limitError, parseRequestBody } from '@jmap/protocol';
+import { toStateStrings, type TypeStates } from '@jmap/push-domain';
+import { openPushSession, type PushSession } from './push-session.js';
+import type { StateChangeHub } from './state-change-hub.js';
+
+export interface WebSocketDeps {
+  auth: RequestAuth;
+  processor: RequestProcessor;
+  hub: StateChangeHub;
+  db: Pool;
+  publicUrl: string | null;
+  logger: Logger;
+}
+
+export const WEBSOCKET_PATH = '/jmap/ws';
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The client offered the "jmap" subprotocol (RFC 8887 section 4.2). */
+export function offersJmap(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return value.split(',').some((p) => p.trim() === 'jmap');
+}
+
+export function registerWebSocketRoute(app: FastifyInstance, deps: WebSocketDeps): void {
+  const authed = new WeakMap<FastifyRequest, AuthedRequest>();
+  const onRequest = async (req: FastifyRequest, reply: FastifyReply) => {
+    reply.header('x-request-id', requestIdOf(req));
+    if (!offersJmap(req.headers['sec-websocket-protocol'])) {
+      return sendProblem(reply, 400, { type: 'about:blank', title: 'Bad Request', detail: 'A JMAP WebSocket must offer the "jmap" subprotocol (RFC 8887).' });
+    }
+    const who = await deps.auth.authenticate(req, reply);
+    if (!who) return reply;
+    authed.set(req, who);
+  };
+  const handler = (socket: WebSocket, req: FastifyRequest) => {
+    const who = authed.get(req);
+    if (!who) return socket.close(1008);
+    new JmapSocket(socket, who, baseUrlOf(req, deps.publicUrl), deps).listen();
+  };
+  app.get(WEBSOCKET_PATH, { websocket: true, onRequest }, handler);
+  app.get(`${WEBSOCKET_PATH}/`, { websocket: true, onRequest }, handler);
+}
+
+class JmapSocket {
+  private push: PushSession | null = null;
+  private pushOpening = 0;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly who: AuthedRequest,
+    private readonly baseUrl: string,
+    private readonly deps: WebSocketDeps,
+  ) {}
+
+  listen(): void {
+    this.socket.on('message', (data, isBinary) => {
+      if (isBinary) return this.socket.close(1003, 'binary frames are not JMAP');
+      void this.onMessage(Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[])).catch((err: unknown) => {
+        this.deps.logger.error({ err }, 'websocket message failed');
+        this.send({ '@type': 'RequestError', requestId: null, type: 'about:blank', status: 500, detail: 'An unexpected error occurred.' });
+      });
+    });
+    this.socket.on('close', () => {
+      this.pushOpening++;
+      this.push?.close();
+      this.push = null;
+    });
+  }
+
+  private send(message: unknown): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private requestError(err: RequestError, requestId: unknown): void {
+    this.send({ '@type': 'RequestError', requestId: typeof requestId === 'string' ? requestId : null, ...err.toProblem() });
+  }
+
+  private async onMessage(data: Buffer): Promise<void> {
+    let value: unknown;
+    try {
+      value = parseRequestBody(data);
+    } catch (err) {
+      if (err instanceof RequestError) return this.requestError(err, null);
+      throw err;
+    }
+    if (!isObject(value)) return this.requestError(new RequestError('notRequest', 'A message must be a JSON object.'), null);
+    switch (value['@type']) {
+      case 'Request':
+        return this.request(value);
+      case 'WebSocketPushEnable':
+        return this.enablePush(value);
+      case 'WebSocketPushDisable':
+        this.pushOpening++;
+        this.push?.close();
+        this.push = null;
+        return;
+      default:
+        return this.requestError(
+          new RequestError('notRequest', '"@type" must be "Request", "WebSocketPushEnable" or "WebSocketPushDisable".'),
+          value.id,
+        );
+    }
+  }
+
+  private async request(value: Record<string, unknown>): Promise<void> {
+    const id = value.id;
+    if (id !== undefined && typeof id !== 'string') return this.requestError(new RequestError('notRequest', '"id" must be a String.'), null);
+    const release = this.deps.processor.limiter.tryAcquire(this.who.principal.id);
+    if (!release) {
+      return this.requestError(limitError('maxConcurrentRequests', `At most ${this.deps.processor.limiter.max} requests at once per user.`), id);
+    }
+    try {
+      const { '@type': _type, id: _id, ...request } = value;
+      const response = await this.deps.processor.process(request, this.who, randomUUID(), this.baseUrl);
+      this.send({ '@type': 'Response', ...(id !== undefined ? { requestId: id } : {}), ...response });
+    } catch (err) {
+      if (err instanceof RequestError) return this.requestError(err, id);
+      throw err;
+    } finally {
+      release();
+    }
+  }
+
+  private async enablePush(value: Record<string, unknown>): Promise<void> {
+    const { dataTypes, pushState } = value;
+    if (dataTypes !== null && dataTypes !== undefined && (!Array.isArray(dataTypes) || !dataTypes.every((t) => typeof t === 'string'))) {
+      return this.requestError(new RequestError('notRequest', '"dataTypes" must be null or an array of type names.'), null);
+    }
+    if (pushState !== undefined && pushState !== null && typeof pushState !== 'string') {
+      return this.requestError(new RequestError('notRequest', '"pushState" must be a String.'), null);
+    }
+    this.push?.close();
+    this.push = null;
+    const attempt = ++this.pushOpening;
+    const session = await openPushSession(
+      this.deps.db,
+      this.deps.hub,
+      {
+        kind: 'websocket',
+        accountIds: [...this.who.access.keys()],
+        filter: Array.isArray(dataTypes) ? new Set(dataTypes as string[]) : null,
+        lastSeen: typeof pushState === 'string' ? pushState : null,
+        end: () => this.socket.close(1001, 'server shutting down'),
+      },
+      (accountId, fresh) => this.stateChange({ [accountId]: fresh }),
+    );
+    // Disabled, re-enabled or closed while the session opened.
+    if (attempt !== this.pushOpening) return session.close();
+    this.push = session;
+    if (session.catchUp) this.stateChange(session.catchUp);
+    session.flush();
+  }
+
+  private stateChange(changed: Record<string, TypeStates>): void {
+    if (!this.push) return;
+    const body = Object.fromEntries(Object.entries(changed).map(([a, s]) => [a, toStateStrings(s)]));
+    this.send({ '@type': 'StateChange', changed: body, pushState: this.push.tracker.encode() });
+  }
+}

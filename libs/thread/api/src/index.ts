@@ -1,0 +1,3 @@
+export * from './thread-get.method.js';
+export * from './thread-changes.method.js';
+export * from './thread-api.module.js';

@@ -1,0 +1,2 @@
+export * from './thread.projection.js';
+export * from './thread.repository.js';

@@ -1,0 +1,52 @@
+/**
+ * CPU seconds per component of a benchmark run, from /proc (Linux only; elsewhere nothing is reported): the
+ * services this process started, the PostgreSQL backends of the stack's database, and the shared MinIO and Kafka
+ * servers (which also count whatever else uses them meanwhile). Taken before and after a phase, the differences
+ * say where the phase's CPU went.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100;
+
+function read(pid: string): { ppid: string; ticks: number; cmd: string } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    return { ppid: fields[1], ticks: Number(fields[11]) + Number(fields[12]), cmd };
+  } catch {
+    return null;
+  }
+}
+
+function label(cmd: string, parentPid: string, ppid: string, database: string): string | null {
+  if (ppid === parentPid) return /apps\/([\w-]+)\//.exec(cmd)?.[1] ?? null;
+  if (cmd.startsWith('postgres: ') && cmd.includes(` ${database} `)) return 'postgres';
+  if (cmd.includes('minio server')) return 'minio (shared)';
+  if (cmd.includes('kafka.Kafka')) return 'kafka (shared)';
+  return null;
+}
+
+/** CPU seconds so far per component (pid → label, seconds). */
+export function cpuSnapshot(database: string): Map<string, { label: string; seconds: number }> {
+  const out = new Map<string, { label: string; seconds: number }>();
+  if (!existsSync('/proc/self/stat')) return out;
+  const me = String(process.pid);
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    const p = read(pid);
+    const l = p && label(p.cmd, me, p.ppid, database);
+    if (p && l) out.set(pid, { label: l, seconds: p.ticks / TICKS_PER_SECOND });
+  }
+  return out;
+}
+
+/** Seconds per component between two snapshots (a process that appeared in between counts from zero). */
+export function cpuBetween(
+  before: ReturnType<typeof cpuSnapshot>,
+  after: ReturnType<typeof cpuSnapshot>,
+): Array<[string, number]> {
+  const sums = new Map<string, number>();
+  for (const [pid, a] of after)
+    sums.set(a.label, (sums.get(a.label) ?? 0) + a.seconds - (before.get(pid)?.seconds ?? 0));
+  return [...sums].sort((x, y) => y[1] - x[1]);
+}
