@@ -294,6 +294,22 @@ describe('mailbox counts (RFC 8621 section 2)', () => {
     await expectCountsExact();
   });
 
+  it('refuses to destroy a mailbox that has emails without onDestroyRemoveEmails: mailboxHasEmail, nothing changes (RFC 8621 2.5)', async () => {
+    const box = await ok(w, 'Mailbox/set', { create: { k: { name: 'Keep' } } });
+    const keep = (box.created as Record<string, Args>).k.id as string;
+    await importMessages([rfc5322({ id: 'kept@x', subject: 'Kept' })], [keep]);
+    const before = await ok(w, 'Mailbox/get', { ids: null });
+    const emailsBefore = await snapshot();
+    const r = await ok(w, 'Mailbox/set', { destroy: [keep] });
+    expect(r.destroyed ?? []).toEqual([]);
+    expect((r.notDestroyed as Record<string, Args>)[keep]).toMatchObject({ type: 'mailboxHasEmail' });
+    expect(r.newState).toBe(before.state);
+    expect(await ok(w, 'Mailbox/get', { ids: null })).toEqual(before);
+    const emailsAfter = await snapshot();
+    expect(emailsAfter.emailState).toBe(emailsBefore.emailState);
+    expect(emailsAfter.emails).toEqual(emailsBefore.emails);
+  });
+
   it('counts equal a recount after every step of the history (checked as it ran) and now', async () => {
     const inbox = ((await ok(w, 'Mailbox/get', { ids: [w.roles.inbox] })).list as Args[])[0];
     expect(inbox.totalEmails).toBeGreaterThan(5);
