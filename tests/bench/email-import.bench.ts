@@ -9,9 +9,30 @@
  *
  *   npm run bench:email-import                                   # the defaults below
  *   BENCH_MESSAGES=4000 BENCH_ACCOUNTS=16 BENCH_CALLS=1 npm run bench:email-import
+ *   npm run bench:email-import -- --mode standalone               # the `npm start` server, embedded defaults
+ *
+ * --mode standalone runs apps/standalone (what `npm start` runs) on a fresh DATA_DIR with everything embedded:
+ * PostgreSQL in the data directory, blobs as files, the in-process bus instead of Kafka (no DATABASE_URL,
+ * S3_ENDPOINT or KAFKA_BROKERS). Accounts are made with the admin command line against the running data directory.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startTestStack, type JmapTestClient, type TestStack } from '@jmap/testing';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { runningServer } from '@jmap/embedded';
+import {
+  createTestDatabase,
+  freePort,
+  testEndpoints,
+  JmapTestClient,
+  repoRoot,
+  runAdmin,
+  startTestStack,
+  type Credentials,
+} from '@jmap/testing';
 import { cpuBetween, cpuSnapshot } from './process-cpu.js';
 import { syntheticMessage } from './synthetic-mail.js';
 
@@ -23,7 +44,106 @@ const BATCH = int('BENCH_BATCH', 100);
 const CALLS = int('BENCH_CALLS', 2);
 const UPLOADS = 4; // maxConcurrentUpload per account
 
+const { values: args } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'distributed' },
+    'infra-postgres': { type: 'boolean', default: false },
+  },
+});
+const MODE = args.mode as string;
+if (MODE !== 'distributed' && MODE !== 'standalone')
+  throw new Error(`--mode distributed|standalone, not ${MODE}`);
+
 const say = (m: string) => process.stdout.write(`[bench] ${m}\n`);
+
+/** What the benchmark runs against: the distributed stack, or the standalone server. */
+interface Target {
+  createAccount(email: string, password: string): Promise<{ accountId: string }>;
+  client(credentials: Credentials): JmapTestClient;
+  /** A pool on the target's database, for the final check. */
+  db: pg.Pool;
+  /** The database's name, to find its PostgreSQL backends for the CPU breakdown. */
+  database: string;
+  stop(): Promise<void>;
+}
+
+async function distributed(): Promise<Target> {
+  say(`starting the distributed stack (gateway, mailbox-service, email-service, thread-service)`);
+  const stack = await startTestStack({
+    services: ['gateway', 'mailbox-service', 'email-service', 'thread-service'],
+    env: {
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      KAFKA_PARTITIONS: '48',
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    },
+  });
+  return {
+    createAccount: (email, password) => stack.createAccount(email, password),
+    client: (credentials) => stack.client(credentials),
+    db: stack.db as unknown as pg.Pool,
+    database: new URL(stack.databaseUrl).pathname.slice(1),
+    stop: () => stack.stop(),
+  };
+}
+
+async function standalone(): Promise<Target> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'jmap-bench-standalone-'));
+  // mkdtemp makes it 0700; as root the embedded PostgreSQL runs as "postgres", which must enter it.
+  chmodSync(dataDir, 0o755);
+  const port = await freePort();
+  say(`starting the standalone server (embedded PostgreSQL, file blobs, in-process bus) on ${dataDir}`);
+  // The embedded defaults: none of the variables that switch a component to an external one.
+  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+  for (const name of ['DATABASE_URL', 'S3_ENDPOINT', 'KAFKA_BROKERS']) delete env[name];
+  // --infra-postgres (for comparison): the standalone server on a fresh database of `npm run infra:up`'s
+  // PostgreSQL, which runs without fsync, instead of its embedded, durable one.
+  const external = args['infra-postgres'] ? await createTestDatabase(testEndpoints().DATABASE_URL) : null;
+  if (external) env.DATABASE_URL = external.url;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/standalone/src/main.ts'], {
+    cwd: repoRoot(),
+    env: {
+      ...env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      OPS_PORT: '0',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/ready in/.test(out)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`standalone exited (${code}): ${out}`)));
+  });
+  const databaseUrl = external?.url ?? runningServer(dataDir)?.databaseUrl;
+  if (!databaseUrl) throw new Error(`the standalone server recorded no database in ${dataDir}`);
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    createAccount: async (email, password) => {
+      const r = await runAdmin(['account', 'create', email, '--password', password, '--json'], {
+        DATA_DIR: dataDir,
+        ...(external ? { DATABASE_URL: external.url } : {}),
+      });
+      if (r.code !== 0) throw new Error(`account create ${email} failed (${r.code}): ${r.stderr}`);
+      return JSON.parse(r.stdout) as { accountId: string };
+    },
+    client: (credentials) => new JmapTestClient(url, credentials),
+    db,
+    database: new URL(databaseUrl).pathname.slice(1),
+    stop: async () => {
+      await db.end();
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await external?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
 
 interface Account {
   accountId: string;
@@ -33,7 +153,7 @@ interface Account {
   blobIds: string[];
 }
 
-async function setUp(stack: TestStack): Promise<Account[]> {
+async function setUp(stack: Target): Promise<Account[]> {
   const accounts: Account[] = [];
   for (let a = 0; a < ACCOUNTS; a++) {
     const email = `bench${a}@example.org`;
@@ -126,7 +246,7 @@ async function importAll(accounts: Account[]): Promise<{ seconds: number; latenc
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function verify(stack: TestStack, accounts: Account[]): Promise<void> {
+async function verify(stack: Target, accounts: Account[]): Promise<void> {
   for (const acc of accounts) {
     const { rows } = await stack.db.query<{ n: number; total: number }>(
       `SELECT (SELECT count(*)::int FROM emails WHERE account_id = $1) AS n,
@@ -142,15 +262,7 @@ async function verify(stack: TestStack, accounts: Account[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  say(`starting the distributed stack (gateway, mailbox-service, email-service, thread-service)`);
-  const stack = await startTestStack({
-    services: ['gateway', 'mailbox-service', 'email-service', 'thread-service'],
-    env: {
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-      KAFKA_PARTITIONS: '48',
-      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
-    },
-  });
+  const stack = MODE === 'standalone' ? await standalone() : await distributed();
   try {
     const accounts = await setUp(stack);
     const sizes = accounts.flatMap((a) => a.messages.map((m) => m.length));
@@ -159,7 +271,7 @@ async function main(): Promise<void> {
       `${MESSAGES} messages, ${(bytes / MESSAGES / 1024).toFixed(1)} KiB on average (${(Math.min(...sizes) / 1024).toFixed(1)}-${(Math.max(...sizes) / 1024).toFixed(1)} KiB), ${ACCOUNTS} accounts, ${BATCH} per Email/import, ${CALLS} calls in flight per account`,
     );
     const up = await uploadAll(accounts);
-    const database = new URL(stack.databaseUrl).pathname.slice(1);
+    const database = stack.database;
     const cpuBefore = cpuSnapshot(database);
     const imp = await importAll(accounts);
     const cpu = cpuBetween(cpuBefore, cpuSnapshot(database));
