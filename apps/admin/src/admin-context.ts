@@ -4,7 +4,10 @@
  *   2. a standalone server (`npm start`) running on DATA_DIR (see `standaloneEndpoints`): checked first among
  *      the local ones because it is known to be alive, while the files below may outlive what they describe,
  *   3. a running `npm run stack` (.local/stack/stack.json),
- *   4. a running `npm run infra:up` (.local/infra/endpoints.json).
+ *   4. a running `npm run infra:up` (.local/infra/endpoints.json),
+ *   5. a stopped standalone server's data directory: its embedded PostgreSQL is started for the command (holding
+ *      the directory's lock, so a server cannot start on it meanwhile) and stopped after it. With DATA_DIR set
+ *      explicitly this comes before 3 and 4.
  * Connections are opened on first use, so `--help` and usage errors need no server.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,7 +16,14 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { AccountsRepository } from '@jmap/accounts';
 import { FsBlobStore, S3BlobStore, type BlobStore } from '@jmap/blob-store';
-import { runningServer } from '@jmap/embedded';
+import {
+  DataDirLockedError,
+  EmbeddedDatabase,
+  dataDirPaths,
+  lockDataDir,
+  readDataDirState,
+  runningServer,
+} from '@jmap/embedded';
 import { createPool, loadConfig, type Logger, type Pool } from '@jmap/platform';
 import { CommandError } from './cli.js';
 
@@ -52,15 +62,51 @@ function standaloneEndpoints(dataDir: string): Endpoints | null {
 export class AdminContext {
   private pool?: Pool;
   private store?: BlobStore;
+  /** The embedded PostgreSQL of a stopped standalone data directory, started for this command. */
+  private embedded?: { db: EmbeddedDatabase; url: string; unlock: () => void };
   readonly logger: Logger = pino(
     { name: 'admin', level: process.env.LOG_LEVEL || 'warn' },
     pino.destination(2),
   );
 
+  /**
+   * Starts the embedded PostgreSQL of a stopped standalone data directory when that is where the command's data
+   * is (see the order above). Called once before the command runs.
+   */
+  async open(): Promise<void> {
+    const env = loadConfig(['DATABASE_URL', 'DATA_DIR']);
+    if (env.DATABASE_URL || standaloneEndpoints(env.DATA_DIR)) return;
+    if (!process.env.DATA_DIR && localEndpoints()) return;
+    const paths = dataDirPaths(env.DATA_DIR);
+    if (!existsSync(join(paths.postgres, 'PG_VERSION'))) return;
+    let unlock: () => void;
+    try {
+      unlock = lockDataDir(paths.root);
+    } catch (err) {
+      if (err instanceof DataDirLockedError) throw new CommandError(err.message);
+      throw err;
+    }
+    const say = (m: string) => process.stderr.write(`[admin] ${m}\n`);
+    say(`starting the embedded PostgreSQL of the stopped server in ${paths.root} for this command`);
+    const db = new EmbeddedDatabase({
+      dir: paths.postgres,
+      port: readDataDirState(paths.root).postgresPort,
+      log: say,
+    });
+    try {
+      this.embedded = { db, url: await db.start(), unlock };
+    } catch (err) {
+      await db.stop().catch(() => undefined);
+      unlock();
+      throw err;
+    }
+  }
+
   databaseUrl(): string {
     const env = loadConfig(['DATABASE_URL', 'DATA_DIR']);
     const url =
       env.DATABASE_URL ??
+      this.embedded?.url ??
       standaloneEndpoints(env.DATA_DIR)?.DATABASE_URL ??
       localEndpoints()?.endpoints.DATABASE_URL;
     if (!url) {
@@ -92,7 +138,11 @@ export class AdminContext {
       'BLOB_DIR',
       'DATA_DIR',
     ]);
-    const local = cfg.S3_ENDPOINT ? null : (standaloneEndpoints(cfg.DATA_DIR) ?? localEndpoints()?.endpoints);
+    // A standalone data directory (running or stopped) keeps its blobs as files under it.
+    const local =
+      cfg.S3_ENDPOINT || this.embedded
+        ? null
+        : (standaloneEndpoints(cfg.DATA_DIR) ?? localEndpoints()?.endpoints);
     const endpoint = cfg.S3_ENDPOINT ?? local?.S3_ENDPOINT;
     this.store = endpoint
       ? new S3BlobStore({
@@ -112,5 +162,9 @@ export class AdminContext {
 
   async close(): Promise<void> {
     await this.pool?.end();
+    if (this.embedded) {
+      await this.embedded.db.stop();
+      this.embedded.unlock();
+    }
   }
 }

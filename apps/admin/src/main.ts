@@ -32,7 +32,8 @@ function help(): string {
   lines.push(
     '',
     'options for every command: --json (machine-readable output on stdout), --help',
-    'servers: DATABASE_URL (and S3_* for blobs); without them a running `npm start` (DATA_DIR), `npm run stack` or `npm run infra:up`',
+    'servers: DATABASE_URL (and S3_* for blobs); without them a running `npm start` (DATA_DIR), `npm run stack` or',
+    '  `npm run infra:up`, else the stopped standalone data directory (DATA_DIR, default ./data; set DATA_DIR to prefer it)',
     'exit codes: 0 ok, 1 failure, 2 usage error',
   );
   return lines.join('\n');
@@ -67,7 +68,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const ctx = new AdminContext();
   try {
-    await command.run(ctx, parseCommandLine(command, rest));
+    const options = parseCommandLine(command, rest);
+    await ctx.open();
+    await command.run(ctx, options);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
