@@ -14,7 +14,7 @@ import { schemaErrors } from './support/kube-schemas.js';
 import { RULES_FILE, dashboards } from './support/promql.js';
 
 /** Set per pod by the chart (or by the image: MIGRATIONS_DIR), so not part of env / secretEnv. */
-const SET_BY_CHART = ['HOST', 'PORT', 'OPS_HOST', 'OPS_PORT', 'INSTANCE_ID'];
+const SET_BY_CHART = ['HOST', 'PORT', 'OPS_HOST', 'OPS_PORT', 'INSTANCE_ID', 'LMTP_PORT'];
 const SECRET = ['DATABASE_URL', 'S3_ACCESS_KEY', 'S3_SECRET_KEY'];
 /** values.yaml defaults that differ from the catalog's on purpose. */
 const CHART_DEFAULTS = { TRUST_PROXY: 'the gateway runs behind an ingress controller' };

@@ -4,6 +4,7 @@
  * the step must be safe to run again).
  */
 import { CommandProcessor, ProjectionRegistry } from '@jmap/event-store';
+import { provisionDefaultIdentity } from '@jmap/identity-service';
 import { provisionDefaultMailboxes } from '@jmap/mailbox-service';
 import { Metrics, type Logger, type Pool } from '@jmap/platform';
 import { allProjections } from '@jmap/read-models';
@@ -29,5 +30,9 @@ export const provisioners: Provisioner[] = [
   // The standard mailboxes with their roles (issue 5): Inbox, Drafts, Sent, Archive, Junk, Trash.
   async (ctx) => {
     await provisionDefaultMailboxes(processorFor(ctx), ctx.accountId);
+  },
+  // The default Identity (RFC 8621 6): the account's address and owner's name, mayDelete false.
+  async (ctx) => {
+    await provisionDefaultIdentity(processorFor(ctx), ctx.accountId);
   },
 ];

@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { BlobApiModule } from '@jmap/blob-api';
 import { EmailApiModule } from '@jmap/email-api';
 import { GatewayModule } from '@jmap/gateway';
+import { IdentityApiModule } from '@jmap/identity-api';
 import { MailboxApiModule } from '@jmap/mailbox-api';
 import { PlatformModule } from '@jmap/platform';
 import { PushApiModule } from '@jmap/push-api';
+import { SubmissionApiModule } from '@jmap/submission-api';
 import { BlobStoreModule, MessagingModule } from '@jmap/runtime';
 import { ThreadApiModule } from '@jmap/thread-api';
 
@@ -12,7 +14,9 @@ import { ThreadApiModule } from '@jmap/thread-api';
 @Module({
   imports: [
     PlatformModule.forRoot({ service: 'gateway', postgres: true }),
-    MessagingModule.forRoot({ commandTargets: ['mailbox', 'email', 'submission', 'push-subscriptions'] }),
+    MessagingModule.forRoot({
+      commandTargets: ['mailbox', 'email', 'submission', 'push-subscriptions', 'identity'],
+    }),
     BlobStoreModule.forRoot(),
     GatewayModule.forRoot(),
     BlobApiModule,
@@ -20,6 +24,8 @@ import { ThreadApiModule } from '@jmap/thread-api';
     EmailApiModule,
     ThreadApiModule,
     PushApiModule,
+    IdentityApiModule,
+    SubmissionApiModule,
   ],
 })
 export class GatewayAppModule {}

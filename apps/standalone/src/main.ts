@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { AccountsRepository, generatePassword } from '@jmap/accounts';
 import { DataDirLockedError, EmbeddedDatabase, dataDirPaths, lockDataDir, readDataDirState, writeDataDirState } from '@jmap/embedded';
 import type { CommandProcessor } from '@jmap/event-store';
+import { provisionDefaultIdentity } from '@jmap/identity-service';
 import { provisionDefaultMailboxes } from '@jmap/mailbox-service';
 import { PG_POOL, loadConfig, migrate, serviceLogger, type Pool } from '@jmap/platform';
 import { COMMAND_PROCESSOR, runApp } from '@jmap/runtime';
@@ -56,10 +57,24 @@ async function createDemoAccount(pool: Pool, processor: CommandProcessor, url: s
   if (existing) return;
   const { accountId } = await repo.createAccount({ email, password, name: 'Demo' });
   await provisionDefaultMailboxes(processor, accountId);
+  await provisionDefaultIdentity(processor, accountId);
   say('created the demo account (shown once; reset it with: npm run admin -- password reset demo@example.com)');
   say(`  session:  ${url}/.well-known/jmap`);
   say(`  user:     ${email}`);
   say(`  password: ${password}`);
+}
+
+/** Where mail comes in and goes out, for the start-up summary. */
+function mailPaths(): string {
+  const listeners = [
+    process.env.LMTP_PORT ? `LMTP on port ${process.env.LMTP_PORT}` : null,
+    process.env.SMTP_PORT ? `SMTP on port ${process.env.SMTP_PORT}` : null,
+  ].filter(Boolean);
+  const inbound = listeners.length ? `receiving ${listeners.join(' and ')}` : 'no LMTP/SMTP listener (set LMTP_PORT)';
+  const relay = process.env.SMTP_RELAY_URL
+    ? `sending through the SMTP relay ${new URL(process.env.SMTP_RELAY_URL).host}`
+    : 'no SMTP relay configured (SMTP_RELAY_URL): only local delivery';
+  return `${inbound}; ${relay}`;
 }
 
 async function main(): Promise<void> {
@@ -104,6 +119,7 @@ async function main(): Promise<void> {
       await db.stop();
     }
     unlock();
+    say('stopped');
   };
   const app = await runApp('standalone', standaloneModule(databaseUrl, shutdown), { http: true });
   writeDataDirState(paths.root, (s) => ({ ...s, running: { pid: process.pid, databaseUrl: databaseUrl!, url, startedAt: new Date().toISOString() } }));
@@ -115,7 +131,7 @@ async function main(): Promise<void> {
   const embedded = [db ? 'PostgreSQL' : null, cfg.S3_ENDPOINT ? null : 'file blobs', cfg.KAFKA_BROKERS ? null : 'in-process bus'].filter(Boolean);
   say(
     `ready in ${((Date.now() - started) / 1000).toFixed(1)}s: JMAP at ${url}/.well-known/jmap; data in ${paths.root}; ` +
-      `embedded: ${embedded.join(', ') || 'nothing'}; no SMTP relay configured: only local delivery`,
+      `embedded: ${embedded.join(', ') || 'nothing'}; ${mailPaths()}`,
   );
 }
 

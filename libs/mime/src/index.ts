@@ -25,3 +25,14 @@ export { preview, PREVIEW_LENGTH } from './preview.js';
 export { htmlToText } from './html-text.js';
 export { baseSubject } from './base-subject.js';
 export { jmapView, type JmapView, type PartView, type ViewOptions } from './jmap-view.js';
+export { composeMessage, type ComposeInput, type ComposePart } from './compose.js';
+export {
+  addressesValue,
+  dateValue,
+  foldHeader,
+  groupedAddressesValue,
+  messageIdsValue,
+  phraseValue,
+  textValue,
+  urlsValue,
+} from './compose-headers.js';

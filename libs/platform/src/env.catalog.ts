@@ -285,6 +285,13 @@ export const ENV = spec({
     group: 'jmap',
     description: 'maxSizeAttachmentsPerEmail: total octets of the attachments of an Email created with Email/set.',
   },
+  MAX_KEYWORDS_PER_EMAIL: {
+    type: 'int',
+    default: 256,
+    min: 1,
+    group: 'jmap',
+    description: 'Keywords one Email may have; Email/set refuses more with tooManyKeywords (RFC 8621 4.6).',
+  },
   READ_WAIT_TIMEOUT_MS: {
     type: 'int',
     default: 3000,
@@ -401,6 +408,145 @@ export const ENV = spec({
     min: 100,
     group: 'push',
     description: 'Timeout of one push POST to a subscription URL.',
+  },
+
+  // --- inbound delivery (LMTP / SMTP) ---
+  LMTP_PORT: {
+    type: 'int',
+    default: 2424,
+    min: 0,
+    max: 65535,
+    group: 'delivery',
+    description: 'Port of the LMTP listener (RFC 2033) of the delivery service and the standalone server; 0 picks a free port.',
+  },
+  SMTP_PORT: {
+    type: 'int',
+    min: 0,
+    max: 65535,
+    group: 'delivery',
+    description: 'Port of the plain SMTP listener (for tests and simple setups). Unset: no SMTP listener.',
+  },
+  DELIVERY_HOST: {
+    type: 'string',
+    group: 'delivery',
+    description: 'Address the LMTP and SMTP listeners bind. Defaults to HOST.',
+  },
+  DELIVERY_HOSTNAME: {
+    type: 'string',
+    group: 'delivery',
+    description: 'Host name in the LMTP/SMTP greeting and in the Received fields of delivered messages. Defaults to the system host name.',
+  },
+  MAX_MESSAGE_SIZE: {
+    type: 'int',
+    default: 50_000_000,
+    min: 1000,
+    group: 'delivery',
+    description: 'Largest message in octets the LMTP/SMTP listeners accept (advertised with SIZE; larger ones get 552).',
+  },
+
+  // --- submission (EmailSubmission, outbound relay, VacationResponse) ---
+  SMTP_RELAY_URL: {
+    type: 'url',
+    group: 'submission',
+    description:
+      'Smarthost for outbound mail: smtp://[user:pass@]host[:port] (port 587, STARTTLS per SMTP_RELAY_STARTTLS) or smtps://... (implicit TLS, port 465); user and password (URL-encoded) are used for AUTH. Unset: only recipients hosted here get mail; remote ones stay queued (said in the log at start).',
+  },
+  SMTP_RELAY_STARTTLS: {
+    type: 'enum',
+    values: ['auto', 'require', 'opportunistic', 'off'],
+    default: 'auto',
+    group: 'submission',
+    description:
+      'STARTTLS towards an smtp:// relay: require (fail without it), opportunistic (use it when offered), off (never); auto is require when the URL has credentials (AUTH never goes in clear), else opportunistic. Ignored for smtps://.',
+  },
+  SMTP_RELAY_TLS_VERIFY: {
+    type: 'bool',
+    default: true,
+    group: 'submission',
+    description: "Verify the relay's TLS certificate (turn off only for a relay with a self-signed certificate on a trusted network).",
+  },
+  SMTP_RELAY_TIMEOUT_MS: {
+    type: 'int',
+    default: 60000,
+    min: 100,
+    group: 'submission',
+    description: 'Timeout of each step of an SMTP session with the relay (connect, greeting, each reply).',
+  },
+  SMTP_HELO_NAME: {
+    type: 'string',
+    group: 'submission',
+    description: 'Name this server gives in EHLO to the relay. Defaults to the system host name.',
+  },
+  SUBMISSION_MAX_DELAYED_SEND: {
+    type: 'int',
+    default: 604800,
+    min: 0,
+    group: 'submission',
+    description: 'Seconds a send may be delayed with FUTURERELEASE (HOLDFOR/HOLDUNTIL on mailFrom): maxDelayedSend of the submission capability; 0 turns delayed send off.',
+  },
+  SUBMISSION_MAX_RECIPIENTS: {
+    type: 'int',
+    default: 100,
+    min: 1,
+    group: 'submission',
+    description: 'Most rcptTo addresses per EmailSubmission (more: tooManyRecipients).',
+  },
+  SUBMISSION_MAX_SIZE: {
+    type: 'int',
+    default: 26214400,
+    min: 1000,
+    group: 'submission',
+    description: 'Largest message in octets an EmailSubmission may send (larger: tooLarge with maxSize).',
+  },
+  SUBMISSION_MAX_PER_DAY: {
+    type: 'int',
+    default: 1000,
+    min: 0,
+    group: 'submission',
+    description: 'Most EmailSubmissions an account may create in 24 hours (more: forbiddenToSend); bounds the damage of a stolen credential.',
+  },
+  SUBMISSION_POLL_MS: {
+    type: 'int',
+    default: 1000,
+    min: 10,
+    group: 'submission',
+    description: 'How often each submission-service replica looks for due sends (delayed sends, retries, sends queued by another replica).',
+  },
+  SUBMISSION_RETRY_BASE_MS: {
+    type: 'int',
+    default: 60000,
+    min: 10,
+    group: 'submission',
+    description: 'First retry delay after a transient failure (4xx, relay unreachable); doubles with each attempt up to SUBMISSION_RETRY_MAX_MS.',
+  },
+  SUBMISSION_RETRY_MAX_MS: {
+    type: 'int',
+    default: 3600000,
+    min: 10,
+    group: 'submission',
+    description: 'Longest delay between two attempts of a send.',
+  },
+  SUBMISSION_MAX_ATTEMPTS: {
+    type: 'int',
+    default: 20,
+    min: 1,
+    group: 'submission',
+    description: 'Attempts per recipient before a transiently failing one is given up (delivered "no" with the last reply).',
+  },
+  SUBMISSION_SEND_CONCURRENCY: {
+    type: 'int',
+    default: 4,
+    min: 1,
+    max: 100,
+    group: 'submission',
+    description: 'Sends in flight per submission-service replica (each holds a database connection while it sends).',
+  },
+  VACATION_PERIOD_DAYS: {
+    type: 'int',
+    default: 7,
+    min: 1,
+    group: 'submission',
+    description: 'A vacation reply goes to each sender at most once in this many days (RFC 3834 section 2).',
   },
 
   // --- standalone ---

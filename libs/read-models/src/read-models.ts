@@ -6,8 +6,10 @@
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import type { Projection, ProjectionRegistry } from '@jmap/event-store';
 import { emailProjection } from '@jmap/email-data-access';
+import { identityProjection } from '@jmap/identity-data-access';
 import { mailboxProjection } from '@jmap/mailbox-data-access';
 import { PROJECTIONS } from '@jmap/runtime';
+import { submissionProjection } from '@jmap/submission-data-access';
 import { threadProjection } from '@jmap/thread-data-access';
 
 /**
@@ -15,7 +17,7 @@ import { threadProjection } from '@jmap/thread-data-access';
  * of mailbox rows), the background thread projection last.
  */
 export function allProjections(): Projection[] {
-  return [mailboxProjection, emailProjection, threadProjection];
+  return [mailboxProjection, identityProjection, emailProjection, submissionProjection, threadProjection];
 }
 
 @Injectable()

@@ -54,6 +54,8 @@ export interface TestStack {
   /** A pool on the test database, for checking what the services wrote. */
   readonly db: pg.Pool;
   opsUrl(service: ServiceName, replica?: number): string;
+  /** LMTP port of a delivery-service replica. */
+  lmtpPort(replica?: number): number;
   kill(service: ServiceName, replica?: number, signal?: NodeJS.Signals): Promise<void>;
   restart(service: ServiceName, replica?: number): Promise<void>;
   stop(): Promise<void>;
@@ -126,11 +128,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   for (const service of options.services ?? ['gateway']) {
     for (let replica = 1; replica <= (options.replicas ?? 1); replica++) {
       const httpPort = service === 'gateway' ? await freePort() : undefined;
+      const lmtpPort = service === 'delivery-service' ? await freePort() : undefined;
       procs.push({
         service,
         replica,
         opsPort: await freePort(),
         httpPort,
+        lmtpPort,
         logFile: join(logDir, `${service}-${replica}.log`),
         pid: 0,
       });
@@ -208,6 +212,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     },
     gatewayUrl: (replica = 1) => `http://127.0.0.1:${find('gateway', replica).httpPort}`,
     opsUrl: (service, replica = 1) => `http://127.0.0.1:${find(service, replica).opsPort}`,
+    lmtpPort: (replica = 1) => find('delivery-service', replica).lmtpPort!,
     kill: async (service, replica = 1, signal = 'SIGKILL') => terminate(find(service, replica), signal),
     restart: async (service, replica = 1) => {
       const p = find(service, replica);

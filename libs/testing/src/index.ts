@@ -12,3 +12,5 @@ export * from './http-raw.js';
 export * from './infra/ops-tools.js';
 export * from './push-clients.js';
 export * from './push-receiver.js';
+export * from './lmtp-client.js';
+export * from './smtp-sink.js';

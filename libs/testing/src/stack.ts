@@ -29,6 +29,8 @@ export interface ServiceProcess {
   opsPort: number;
   /** JMAP port of a gateway replica (behind the balancer). */
   httpPort?: number;
+  /** LMTP port of a delivery-service replica (each replica needs its own on one machine). */
+  lmtpPort?: number;
   logFile: string;
   child?: ChildProcess;
   pid: number;
@@ -49,7 +51,7 @@ export interface StackOptions {
   services?: readonly ServiceName[];
 }
 
-export function serviceEnv(o: StackOptions, service: ServiceName, replica: number, opsPort: number, httpPort?: number): NodeJS.ProcessEnv {
+export function serviceEnv(o: StackOptions, service: ServiceName, replica: number, opsPort: number, httpPort?: number, lmtpPort?: number): NodeJS.ProcessEnv {
   return {
     ...process.env,
     ...o.endpoints,
@@ -58,6 +60,7 @@ export function serviceEnv(o: StackOptions, service: ServiceName, replica: numbe
     OPS_HOST: '127.0.0.1',
     INSTANCE_ID: `${service}-${replica}-${Math.random().toString(36).slice(2, 8)}`,
     ...(httpPort ? { PORT: String(httpPort), HOST: '127.0.0.1' } : {}),
+    ...(lmtpPort !== undefined ? { LMTP_PORT: String(lmtpPort) } : {}),
     TSX_TSCONFIG_PATH: join(repoRoot(), 'tsconfig.json'),
   };
 }
@@ -67,7 +70,7 @@ export function spawnService(o: StackOptions, p: Omit<ServiceProcess, 'pid' | 'c
   const fd = openSync(p.logFile, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', join('apps', p.service, 'src', 'main.ts')], {
     cwd: repoRoot(),
-    env: serviceEnv(o, p.service, p.replica, p.opsPort, p.httpPort),
+    env: serviceEnv(o, p.service, p.replica, p.opsPort, p.httpPort, p.lmtpPort),
     stdio: ['ignore', fd, fd],
     detached: o.detached ?? false,
   });
@@ -87,6 +90,8 @@ export function planStack(o: StackOptions): Array<Omit<ServiceProcess, 'pid' | '
         replica: r,
         opsPort: ops++,
         ...(service === 'gateway' ? { httpPort: o.port + 100 + r } : {}),
+        // LMTP_PORT (default 2424) for the first delivery replica, the next ports for the others.
+        ...(service === 'delivery-service' ? { lmtpPort: Number(o.env?.LMTP_PORT ?? process.env.LMTP_PORT ?? 2424) + r - 1 } : {}),
         logFile: join(o.logDir, `${service}-${r}.log`),
       });
     }

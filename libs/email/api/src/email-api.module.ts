@@ -1,5 +1,5 @@
 /**
- * The Email methods at the gateway: Email/get, /changes, /import and /parse. The mail capability (and its
+ * The Email methods at the gateway: Email/get, /changes, /import, /parse, /set and /copy. The mail capability (and its
  * maxMailboxesPerEmail, which Email/import enforces) is registered by the mailbox API module.
  */
 import { Inject, Injectable, Module } from '@nestjs/common';
@@ -14,6 +14,10 @@ import { EmailChangesMethod } from './email-changes.method.js';
 import { EmailGetMethod } from './email-get.method.js';
 import { EmailImportMethod } from './email-import.method.js';
 import { EmailParseMethod } from './email-parse.method.js';
+import { EmailSetMethod } from './email-set.method.js';
+import { EmailCopyMethod } from './email-copy.method.js';
+import { EmailQueryChangesMethod, EmailQueryMethod } from './email-query.method.js';
+import { SearchSnippetGetMethod } from './search-snippet-get.method.js';
 
 @Injectable()
 class EmailMethodsRegistration {
@@ -33,6 +37,13 @@ class EmailMethodsRegistration {
         maxMailboxesPerEmail: mailLimitsFromEnv().maxMailboxesPerEmail,
       }),
       new EmailParseMethod(pool, store, maxObjectsInGet),
+      new EmailSetMethod(bus, maxObjectsInSet),
+      new EmailCopyMethod(pool, bus, { maxObjectsInSet, uploadExpirySeconds: config.uploadExpirySeconds }),
+    );
+    methods.register(
+      new EmailQueryMethod(pool, maxObjectsInGet),
+      new EmailQueryChangesMethod(pool),
+      new SearchSnippetGetMethod(pool, maxObjectsInGet),
     );
   }
 }

@@ -5,3 +5,8 @@ export * from './email-changes.method.js';
 export * from './email-import.method.js';
 export * from './email-parse.method.js';
 export * from './email-api.module.js';
+export * from './email-filter.js';
+export * from './email-query.method.js';
+export * from './search-snippet-get.method.js';
+export * from './email-set.method.js';
+export * from './email-copy.method.js';

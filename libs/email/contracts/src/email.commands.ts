@@ -21,6 +21,14 @@ export interface EmailImportItem {
   keywords: string[];
   /** UTCDate, or null for the default (the most recent Received header's date, else the time of import). */
   receivedAt: string | null;
+  /** Set by inbound delivery (LMTP/SMTP, local delivery); absent for JMAP imports. Stored in the event only. */
+  delivery?: EmailDelivery;
+}
+
+/** The SMTP envelope an email arrived with: MAIL FROM (null for the null reverse-path) and this RCPT TO. */
+export interface EmailDelivery {
+  mailFrom: string | null;
+  rcptTo: string;
 }
 
 export interface EmailImportPayload {

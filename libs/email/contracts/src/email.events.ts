@@ -86,6 +86,11 @@ export interface EmailCreatedData extends MessageFacts {
   keywords: string[];
   /** UTCDate. */
   receivedAt: string;
+  /**
+   * The envelope, when the email arrived by inbound delivery (LMTP/SMTP or local delivery of a submission);
+   * absent for JMAP imports. In the event only (no read-model column): the vacation responder reads it.
+   */
+  delivery?: { mailFrom: string | null; rcptTo: string };
 }
 
 export interface EmailCreated {

@@ -1,2 +1,3 @@
 export * from './email.events.js';
 export * from './email.commands.js';
+export * from './email-set.commands.js';

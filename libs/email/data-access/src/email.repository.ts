@@ -9,7 +9,9 @@ import type { Queryable } from '@jmap/platform';
 import { EMAIL_TYPE } from './email.projection.js';
 
 /** An email as the read model holds it; fields not read are absent. */
-export type EmailRecord = Partial<Omit<EmailCreatedData, 'baseSubject' | 'textExtract'>> & { id: string };
+export type EmailRecord = Partial<Omit<EmailCreatedData, 'baseSubject' | 'textExtract' | 'delivery'>> & {
+  id: string;
+};
 
 export type EmailField = keyof EmailRecord;
 

@@ -113,6 +113,7 @@ class ImportRun implements ImportOutcome {
         mailboxIds: [...new Set(p.item.mailboxIds)],
         keywords: p.item.keywords,
         receivedAt,
+        ...(p.item.delivery ? { delivery: p.item.delivery } : {}),
       },
     });
     this.created[cid] = { id, blobId: p.blobId, threadId, size: p.facts.size };

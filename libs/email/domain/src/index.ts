@@ -5,3 +5,7 @@ export * from './threading.js';
 export * from './email-import.decider.js';
 export * from './mailbox-removal.decider.js';
 export * from './mailbox-counts.js';
+export * from './email-changes.decider.js';
+export * from './draft-headers.js';
+export * from './email-draft.js';
+export * from './draft-compose.js';

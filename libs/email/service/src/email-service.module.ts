@@ -4,10 +4,11 @@
 import { Inject, Injectable, Module } from '@nestjs/common';
 import type { BlobStore } from '@jmap/blob-store';
 import type { CommandProcessor } from '@jmap/event-store';
-import { EMAIL_SERVICE, EmailCommandTypes } from '@jmap/email-contracts';
-import { LOGGER, PG_POOL, type Logger, type Pool } from '@jmap/platform';
+import { EMAIL_SERVICE, EMAIL_SET_COMMAND, EmailCommandTypes } from '@jmap/email-contracts';
+import { LOGGER, PG_POOL, loadConfig, type Logger, type Pool } from '@jmap/platform';
 import { BLOB_STORE, COMMAND_PROCESSOR, COMMAND_ROUTER, type CommandRouter } from '@jmap/runtime';
 import { emailImportHandler } from './email-import.handler.js';
+import { emailSetHandler } from './email-set.handler.js';
 
 @Injectable()
 class EmailCommandRegistration {
@@ -22,6 +23,12 @@ class EmailCommandRegistration {
       EMAIL_SERVICE,
       EmailCommandTypes.import,
       emailImportHandler({ pool, store, processor, logger }),
+    );
+    const { UPLOAD_EXPIRY_SECONDS } = loadConfig(['UPLOAD_EXPIRY_SECONDS']);
+    router.handle(
+      EMAIL_SERVICE,
+      EMAIL_SET_COMMAND,
+      emailSetHandler({ pool, store, processor, logger, blobExpirySeconds: UPLOAD_EXPIRY_SECONDS }),
     );
   }
 }

@@ -1,0 +1,2 @@
+export * from './identity.methods.js';
+export * from './identity-api.module.js';

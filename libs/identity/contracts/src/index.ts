@@ -1,0 +1,2 @@
+export * from './identity.events.js';
+export * from './identity.commands.js';

@@ -1,0 +1,2 @@
+export * from './identity.projection.js';
+export * from './identity.repository.js';

@@ -1,0 +1,2 @@
+export * from './identity.handlers.js';
+export * from './identity-service.module.js';

@@ -1,0 +1,2 @@
+export * from './submission.events.js';
+export * from './submission.commands.js';
