@@ -25,6 +25,14 @@ type Args = Record<string, unknown>;
 const MAIL = ['urn:ietf:params:jmap:core', 'urn:ietf:params:jmap:mail'];
 const SUBMISSION = [...MAIL, 'urn:ietf:params:jmap:submission'];
 
+/**
+ * For the admin command line, which runs with this process's environment plus these: the switches to real servers
+ * emptied (an empty variable counts as unset), so that it finds the standalone data directory.
+ */
+function adminEnv(): Record<string, string> {
+  return { DATABASE_URL: '', S3_ENDPOINT: '', KAFKA_BROKERS: '', DATA_DIR: dataDir };
+}
+
 /** The environment of a person's shell: none of the variables that switch a component to a real server. */
 function shellEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
@@ -44,7 +52,8 @@ interface Server {
 function npmStart(args: string[], env: Record<string, string> = {}): Server {
   const child = spawn('npm', ['start', '--', ...args], {
     cwd: repoRoot(),
-    env: shellEnv(env),
+    // The ops port (default 9100) of a free port: other servers may run on this machine.
+    env: shellEnv({ OPS_PORT: String(opsPort), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -83,6 +92,7 @@ async function stop(server: Server): Promise<number | string | null> {
 
 let dataDir = '';
 let port = 0;
+let opsPort = 0;
 let server: Server;
 let demo: JmapTestClient;
 let bob: JmapTestClient;
@@ -151,6 +161,7 @@ beforeAll(async () => {
   chmodSync(dataDir, 0o755);
   dataDir = join(dataDir, 'data');
   port = await freePort();
+  opsPort = await freePort();
   server = npmStart(['--port', String(port), '--data-dir', dataDir]);
   demoPassword = (await waitFor(server, /password: (\S+)/))[1];
   await waitFor(server, /ready in/);
@@ -191,10 +202,10 @@ describe('npm start on a fresh data directory (issue 10)', () => {
   });
 
   it('lets the admin command line create an account on the running server', async () => {
-    const r = await runAdmin(['account', 'create', 'bob@example.com', '--password', BOB_PASSWORD, '--json'], {
-      ...shellEnv(),
-      DATA_DIR: dataDir,
-    });
+    const r = await runAdmin(
+      ['account', 'create', 'bob@example.com', '--password', BOB_PASSWORD, '--json'],
+      adminEnv(),
+    );
     expect(r.code, r.stderr).toBe(0);
     bobAccount = (JSON.parse(r.stdout) as { accountId: string }).accountId;
     bob = demo.as({ email: 'bob@example.com', password: BOB_PASSWORD });
@@ -356,7 +367,7 @@ describe('npm start on a fresh data directory (issue 10)', () => {
   });
 
   it('lets the admin command line work on the stopped data directory', async () => {
-    const r = await runAdmin(['account', 'list', '--json'], { ...shellEnv(), DATA_DIR: dataDir });
+    const r = await runAdmin(['account', 'list', '--json'], adminEnv());
     expect(r.code, r.stderr).toBe(0);
     const emails = (JSON.parse(r.stdout) as Array<{ email: string }>).map((a) => a.email).sort();
     expect(emails).toEqual(['bob@example.com', 'demo@example.com']);
