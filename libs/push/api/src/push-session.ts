@@ -52,8 +52,8 @@ export async function openPushSession(
   };
   const close = hub.register({ kind: options.kind, accountIds: new Set(options.accountIds), deliver, close: options.end });
   try {
-    const types = options.filter ? [...options.filter] : [...PUSH_DATA_TYPES];
-    const current = await currentStates(db, options.accountIds, types);
+    // Every type's state, also of types the filter leaves out: the tracker's token records them all.
+    const current = await currentStates(db, options.accountIds, [...PUSH_DATA_TYPES]);
     const seen = decodePushState(options.lastSeen);
     let catchUp: AccountStates | null = null;
     for (const accountId of options.accountIds) {

@@ -53,10 +53,14 @@ export class PushStateTracker {
 
   constructor(readonly filter: TypeFilter) {}
 
-  /** Records states the client is assumed to know without sending them (the baseline at connect). */
+  /**
+   * Records states the client is assumed to know without sending them (the baseline at connect), of every type,
+   * not only the filtered ones: the pushState then covers every type, so a later WebSocketPushEnable for more
+   * types with it reports only those that really changed since (RFC 8887 4.3.5.2).
+   */
   know(accountId: string, states: TypeStates): void {
     const known = (this.states[accountId] ??= {});
-    for (const [type, state] of Object.entries(filterStates(states, this.filter))) known[type] = Math.max(known[type] ?? 0, state);
+    for (const [type, state] of Object.entries(states)) known[type] = Math.max(known[type] ?? 0, state);
   }
 
   /** The states among `states` that are newer than what was sent, now recorded as sent; null when none is. */
