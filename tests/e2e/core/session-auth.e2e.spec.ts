@@ -101,7 +101,17 @@ describe('the Session resource (RFC 8620 section 2)', () => {
 
   it('names the primary account per capability, without urn:ietf:params:jmap:core', async () => {
     const { body } = await alice.session();
-    expect(body.primaryAccounts).toEqual({ [MAIL]: aliceAccount.accountId });
+    // RFC 8620 2: one entry per capability of accountCapabilities (mail, submission, vacationresponse ...),
+    // but not core, which "SHOULD NOT be present".
+    const accounts = body.accounts as Record<string, { accountCapabilities: Record<string, unknown> }>;
+    const capabilities = Object.keys(accounts[aliceAccount.accountId].accountCapabilities).filter(
+      (c) => c !== 'urn:ietf:params:jmap:core',
+    );
+    expect(capabilities).toEqual(expect.arrayContaining([MAIL, 'urn:ietf:params:jmap:submission']));
+    expect(body.primaryAccounts).toEqual(
+      Object.fromEntries(capabilities.map((c) => [c, aliceAccount.accountId])),
+    );
+    expect(body.primaryAccounts).not.toHaveProperty(['urn:ietf:params:jmap:core']);
   });
 
   it('gives absolute URL templates with the variables the RFC requires', async () => {
