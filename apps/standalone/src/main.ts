@@ -24,6 +24,8 @@ Options:
   -h, --help        show this help
 
 Switch a component to a real server with DATABASE_URL, S3_ENDPOINT or KAFKA_BROKERS (see README.md).
+Mail: LMTP_PORT (and SMTP_PORT) start listeners that deliver into the Inboxes; SMTP_RELAY_URL sends mail for
+other domains through a relay (without it, only accounts of this server receive what is sent).
 The first start creates a demo account and prints its password once.
 Manage accounts with: npm run admin -- account create <email> --password <pw>
 `;
