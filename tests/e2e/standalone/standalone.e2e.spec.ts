@@ -46,7 +46,11 @@ interface Server {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
+  closed: boolean;
 }
+
+/** Every server this file started, so that a failed test cannot leave one running. */
+const started: Server[] = [];
 
 /** `npm start -- <args>` in its own process group (like a terminal's foreground job). */
 function npmStart(args: string[], env: Record<string, string> = {}): Server {
@@ -61,8 +65,19 @@ function npmStart(args: string[], env: Record<string, string> = {}): Server {
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   // 'close' comes once npm has exited and every process holding its output (the server) has too.
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+  const server: Server = {
+    child,
+    output: () => out,
+    exited: new Promise<number | null>((resolve) =>
+      child.once('close', (code) => {
+        server.closed = true;
+        resolve(code);
+      }),
+    ),
+    closed: false,
+  };
+  started.push(server);
+  return server;
 }
 
 async function waitFor(server: Server, pattern: RegExp, ms = 90_000): Promise<RegExpExecArray> {
@@ -172,7 +187,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (server && server.child.exitCode === null) await stop(server).catch(() => undefined);
+  for (const s of started) if (!s.closed) await stop(s).catch(() => undefined);
   if (dataDir) rmSync(join(dataDir, '..'), { recursive: true, force: true });
 });
 
