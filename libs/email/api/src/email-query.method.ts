@@ -4,7 +4,7 @@
  * so a query sees every write acknowledged before it, also earlier in the same request. The query state is the
  * Email state (ADR 0003), read before the rows so it never runs ahead of them.
  */
-import { changesSince } from '@jmap/event-store';
+import { queryChangesSince } from '@jmap/gateway';
 import {
   EMAIL_TYPE,
   emailState,
@@ -22,7 +22,6 @@ import {
   MAIL,
   MethodError,
   computeQueryChanges,
-  decodeCursor,
   encodeState,
   parseQueryChangesRequest,
   parseQueryRequest,
@@ -33,8 +32,6 @@ import {
 import { EMAIL_SORT_PROPERTIES, parseEmailFilter, parseEmailSort } from './email-filter.js';
 
 const SORTABLE = new Set<string>(EMAIL_SORT_PROPERTIES);
-/** Change rows one /queryChanges reads at most; past it the client re-queries (cannotCalculateChanges). */
-const MAX_CHANGE_ROWS = 100_000;
 
 function spec(accountId: string, args: Args, filter: Record<string, unknown> | null): EmailQuerySpec {
   const sort = parseEmailSort(args.raw('sort'));
@@ -112,22 +109,12 @@ export class EmailQueryChangesMethod implements JmapMethod {
     const s = spec(req.accountId, args, req.filter);
     args.done();
     requireAccount(ctx, req.accountId, MAIL);
-    const current = await emailState(this.pool, req.accountId);
-    const since = decodeCursor(req.sinceQueryState);
-    if (!since || since.objectId !== null || since.modseq > current) {
-      throw new MethodError('cannotCalculateChanges', 'The query state is not one this server issued.');
-    }
-    const rows = await changesSince(this.pool, req.accountId, EMAIL_TYPE, since, MAX_CHANGE_ROWS + 1);
-    if (rows.length > MAX_CHANGE_ROWS)
-      throw new MethodError('cannotCalculateChanges', 'Too many changes since that state; query again.');
-    const changed = new Set<string>();
-    const existedBefore = new Set<string>();
-    const destroyed = new Set<string>();
-    for (const r of rows) {
-      if (!changed.has(r.objectId) && r.kind !== 'c') existedBefore.add(r.objectId);
-      if (r.kind === 'd') destroyed.add(r.objectId);
-      changed.add(r.objectId);
-    }
+    const { changed, existedBefore, destroyed, newState } = await queryChangesSince(
+      this.pool,
+      req.accountId,
+      EMAIL_TYPE,
+      req.sinceQueryState,
+    );
     if (dependsOnThread(s) && changed.size > 0) {
       // Another email's change moves this one in or out (a thread's keywords, the thread's first email): every
       // current member of a changed thread counts as changed. Unchanged members existed at the old state.
@@ -147,8 +134,6 @@ export class EmailQueryChangesMethod implements JmapMethod {
         changed.add(id);
       }
     }
-    // Every relevant change is in `rows` (read after `current`); the answer describes the newest state seen.
-    const newState = rows.length > 0 ? Math.max(current, rows[rows.length - 1].modseq) : current;
     const ids = await withSearchPlan(this.pool, s, (db, planned) => queryEmailIds(db, planned));
     const { removed, added } = computeQueryChanges({
       changed,

@@ -1,4 +1,5 @@
-import { changesSince, typeState } from '@jmap/event-store';
+import { queryChangesSince } from '@jmap/gateway';
+import { typeState } from '@jmap/event-store';
 import { listMailboxes, MAILBOX_TYPE } from '@jmap/mailbox-data-access';
 import { MAILBOX_FILTER_PROPERTIES, MAILBOX_SORT_PROPERTIES, queryMailboxes, type MailboxFilter } from '@jmap/mailbox-domain';
 import type { Pool } from '@jmap/platform';
@@ -7,7 +8,6 @@ import {
   MAIL,
   MethodError,
   computeQueryChanges,
-  decodeCursor,
   encodeState,
   parseQueryChangesRequest,
   parseQueryRequest,
@@ -81,20 +81,7 @@ export class MailboxQueryChangesMethod implements JmapMethod {
     args.done();
     requireAccount(ctx, req.accountId, MAIL);
     const filter = checkFilter(req.filter);
-    const current = await typeState(this.pool, req.accountId, MAILBOX_TYPE);
-    const since = decodeCursor(req.sinceQueryState);
-    if (!since || since.objectId !== null || since.modseq > current) {
-      throw new MethodError('cannotCalculateChanges', 'The query state is not one this server issued.');
-    }
-    const rows = await changesSince(this.pool, req.accountId, MAILBOX_TYPE, since, 100_000);
-    const changed = new Set<string>();
-    const existedBefore = new Set<string>();
-    for (const r of rows) {
-      if (!changed.has(r.objectId) && r.kind !== 'c') existedBefore.add(r.objectId);
-      changed.add(r.objectId);
-    }
-    // Every relevant change is in `rows` (read after `current`); the answer describes the newest state seen.
-    const newState = rows.length > 0 ? Math.max(current, rows[rows.length - 1].modseq) : current;
+    const { changed, existedBefore, newState } = await queryChangesSince(this.pool, req.accountId, MAILBOX_TYPE, req.sinceQueryState);
     const ids = queryMailboxes(await listMailboxes(this.pool, req.accountId), filter, req.sort, { sortAsTree, filterAsTree });
     const { removed, added } = computeQueryChanges({ changed, mayHaveBeenPresent: existedBefore, newIds: ids, upToId: req.upToId, maxChanges: req.maxChanges });
     return {

@@ -1,11 +1,11 @@
-import { changesSince, typeState } from '@jmap/event-store';
+import { queryChangesSince } from '@jmap/gateway';
+import { typeState } from '@jmap/event-store';
 import type { Pool } from '@jmap/platform';
 import {
   Args,
   MethodError,
   SUBMISSION,
   computeQueryChanges,
-  decodeCursor,
   encodeState,
   isId,
   isUtcDate,
@@ -99,19 +99,12 @@ export class EmailSubmissionQueryChangesMethod implements JmapMethod {
     args.done();
     requireAccount(ctx, req.accountId, SUBMISSION);
     const filter = checkFilter(req.filter);
-    const current = await typeState(this.pool, req.accountId, EMAIL_SUBMISSION_TYPE);
-    const since = decodeCursor(req.sinceQueryState);
-    if (!since || since.objectId !== null || since.modseq > current) {
-      throw new MethodError('cannotCalculateChanges', 'The query state is not one this server issued.');
-    }
-    const rows = await changesSince(this.pool, req.accountId, EMAIL_SUBMISSION_TYPE, since, 100_000);
-    const changed = new Set<string>();
-    const existedBefore = new Set<string>();
-    for (const r of rows) {
-      if (!changed.has(r.objectId) && r.kind !== 'c') existedBefore.add(r.objectId);
-      changed.add(r.objectId);
-    }
-    const newState = rows.length > 0 ? Math.max(current, rows[rows.length - 1].modseq) : current;
+    const { changed, existedBefore, newState } = await queryChangesSince(
+      this.pool,
+      req.accountId,
+      EMAIL_SUBMISSION_TYPE,
+      req.sinceQueryState,
+    );
     const ids = await sortedIds(this.pool, req.accountId, filter, req.sort);
     const { removed, added } = computeQueryChanges({
       changed,
