@@ -14,3 +14,4 @@ export * from './push-clients.js';
 export * from './push-receiver.js';
 export * from './lmtp-client.js';
 export * from './smtp-sink.js';
+export * from './kafka-groups.js';

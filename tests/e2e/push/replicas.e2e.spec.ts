@@ -8,7 +8,9 @@ import {
   authorizationHeader,
   openEventSource,
   openJmapSocket,
+  partitionOfKey,
   sleep,
+  stableGroupAssignment,
   startTestStack,
   type EventSourceConnection,
   type JmapSocket,
@@ -16,18 +18,29 @@ import {
 } from '@jmap/testing';
 
 const USING = ['urn:ietf:params:jmap:core', 'urn:ietf:params:jmap:mail'];
+/** At least this many accounts, and more until each push replica owns one of them. */
 const ACCOUNTS = 6;
+const MAX_ACCOUNTS = 40;
 const WRITES = 3;
 let stack: TestStack;
 const users: Array<{ email: string; password: string; accountId: string }> = [];
 
 beforeAll(async () => {
   stack = await startTestStack({ services: ['gateway', 'mailbox-service', 'push-service'], replicas: 2, env: { LOG_LEVEL: 'warn' } });
-  for (let i = 0; i < ACCOUNTS; i++) {
+  // Which push replica computes an account's StateChanges is Kafka's choice (the partition of its events); the
+  // accounts are made to cover both replicas' partitions so that the test shows both at work.
+  const events = `${stack.topicPrefix}events`;
+  const owned = await stableGroupAssignment(stack.env.KAFKA_BROKERS, `${stack.topicPrefix}push`, events, 2);
+  const partitions = Number(stack.env.KAFKA_PARTITIONS);
+  const covered = new Set<number>();
+  for (let i = 0; users.length < ACCOUNTS || covered.size < owned.length; i++) {
+    if (i === MAX_ACCOUNTS) throw new Error(`${MAX_ACCOUNTS} accounts did not cover both push replicas' partitions ${JSON.stringify(owned)}`);
     const email = `replica-user-${i}@example.com`;
     const password = `replica-password-${i}`;
     const { accountId } = await stack.createAccount(email, password);
     users.push({ email, password, accountId });
+    const partition = partitionOfKey(events, accountId, partitions);
+    owned.forEach((p, member) => p.includes(partition) && covered.add(member));
   }
 });
 
@@ -96,7 +109,7 @@ describe('push with two push replicas and two gateway replicas', () => {
       await ws.close();
     }
     for (const [accountId, variants] of sequences) expect([...variants], accountId).toHaveLength(1);
-    // Both push replicas computed StateChanges (the accounts' partitions are spread over them).
+    // Both push replicas computed StateChanges (the accounts' partitions are spread over them, see beforeAll).
     expect(await pushStateChanges(1)).toBeGreaterThan(0);
     expect(await pushStateChanges(2)).toBeGreaterThan(0);
   });
