@@ -37,6 +37,6 @@ export async function stableGroupAssignment(brokers: string, groupId: string, to
 /** The partition the services' producers (kafkajs's default partitioner) put a message with this key on. */
 export function partitionOfKey(topic: string, key: string, partitions: number): number {
   const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0 }));
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
   return partitioner({ topic, partitionMetadata, message: { key, value: null } });
 }
