@@ -115,6 +115,44 @@ describe('the corpus imported and read back over HTTP', () => {
     expect((r.list as Args[])[0]).toEqual(expectation(file));
   });
 
+  // Email/get of only these properties reads the objects straight from the rows (emailListingObjects); every other request
+  // goes through the Email view. Both must answer the same values.
+  const LISTING = ALL_PROPERTIES.filter(
+    (p) => !['headers', 'bodyStructure', 'bodyValues', 'textBody', 'htmlBody', 'attachments'].includes(p),
+  );
+
+  it('answers the metadata, convenience headers and preview (read straight from the rows) as reviewed, by ids and for ids: null', async () => {
+    const ids = files.map((f) => created.get(f)!.id);
+    const byIds = await ok(w, 'Email/get', { ids, properties: LISTING });
+    expect(byIds.notFound).toEqual([]);
+    expect((byIds.list as Args[]).map((e) => e.id)).toEqual(ids);
+    const all = await ok(w, 'Email/get', { ids: null, properties: LISTING });
+    const everyOne = new Map((all.list as Args[]).map((e) => [e.id as string, e]));
+    files.forEach((f, i) => {
+      const expected = expectation(f);
+      const want = Object.fromEntries(LISTING.map((p) => [p, expected[p]]));
+      expect((byIds.list as Args[])[i], f).toEqual(want);
+      expect(everyOne.get(ids[i]), f).toEqual(want);
+    });
+  });
+
+  it('writes receivedAt as a UTCDate with a fraction only when it is not zero, on either path (RFC 8620 1.4)', async () => {
+    const blobIds = await uploadAll(w, [
+      rfc5322({ id: 'fraction-1@example.com', subject: 'Fraction' }),
+      rfc5322({ id: 'fraction-2@example.com', subject: 'Whole second' }),
+    ]);
+    const dates = ['2025-03-01T10:00:00.250Z', '2025-03-01T10:00:01Z'];
+    const [a, b] = await importBlobs(w, blobIds, (i) => ({ receivedAt: dates[i] }));
+    for (const properties of [['receivedAt'], ['receivedAt', 'header:Subject:asText']]) {
+      const r = await ok(w, 'Email/get', { ids: [a.id, b.id], properties });
+      expect(
+        (r.list as Args[]).map((e) => e.receivedAt),
+        properties.join(),
+      ).toEqual(dates);
+    }
+    await ok(w, 'Email/set', { destroy: [a.id, b.id] });
+  });
+
   it('returns the RFC 8621 4.2 default properties when properties is null', async () => {
     const r = await ok(w, 'Email/get', { ids: [created.get('003-alternative.eml')!.id] });
     const email = (r.list as Args[])[0];

@@ -1,11 +1,20 @@
 /**
  * Email/get (RFC 8621 4.2). Everything but bodyValues comes from the read model (only the columns the requested
  * properties need); bodyValues are decoded from the raw message in the blob store at the offsets the read model
- * recorded. The state is read before the rows, so it never runs ahead of them (invariant 4).
+ * recorded. The state is read before the rows, so it never runs ahead of them (invariant 4). When only metadata,
+ * convenience headers and the preview are asked for (what a client lists and syncs), the objects are made
+ * straight from the rows, without the record and view steps.
  */
 import type { BlobStore } from '@jmap/blob-store';
 import { sha256OfBlobId } from '@jmap/blobs';
-import { emailRecords, emailState, type EmailField, type EmailRecord } from '@jmap/email-data-access';
+import {
+  emailListingObjects,
+  emailRecords,
+  emailState,
+  isListing,
+  type EmailField,
+  type EmailRecord,
+} from '@jmap/email-data-access';
 import type { Pool } from '@jmap/platform';
 import {
   Args,
@@ -75,6 +84,17 @@ export class EmailGetMethod implements JmapMethod {
     args.done();
     requireAccount(ctx, req.accountId, MAIL);
     const state = await emailState(this.pool, req.accountId);
+    if (isListing(req.properties)) {
+      // Only what a client lists and syncs: objects straight from the rows (same values as the view below).
+      const objects = await emailListingObjects(
+        this.pool,
+        req.accountId,
+        req.ids,
+        req.properties,
+        req.maxObjects + 1,
+      );
+      return { ...getResponse(req, encodeState(state), objects, true) };
+    }
     const records = await emailRecords(
       this.pool,
       req.accountId,

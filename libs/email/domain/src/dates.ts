@@ -5,17 +5,25 @@
 import { parseHeaderValue } from '@jmap/mime';
 import type { HeaderField } from '@jmap/email-contracts';
 
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z in milliseconds since the epoch. */
+const FIRST_UTC_DATE_MS = new Date(0).setUTCFullYear(1, 0, 1);
+const LAST_UTC_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /**
  * "2024-05-01T10:00:00Z": UTC, fractional seconds only when not zero (RFC 8620 1.4). Null for an invalid time or
- * one outside the years 1 to 9999, which PostgreSQL's timestamptz and a four-digit UTCDate cannot both hold.
+ * one outside the years 1 to 9999, which PostgreSQL's timestamptz and a four-digit UTCDate cannot both hold. A
+ * number is milliseconds since the epoch.
  */
-export function toUtcDate(value: string | Date): string | null {
-  const ms = typeof value === 'string' ? Date.parse(value) : value.getTime();
-  if (Number.isNaN(ms)) return null;
-  const year = new Date(ms).getUTCFullYear();
-  if (year < 1 || year > 9999) return null;
+export function toUtcDate(value: string | Date | number): string | null {
+  const ms =
+    typeof value === 'string'
+      ? Date.parse(value)
+      : typeof value === 'number'
+        ? Math.trunc(value)
+        : value.getTime();
+  if (!(ms >= FIRST_UTC_DATE_MS && ms <= LAST_UTC_DATE_MS)) return null;
   const iso = new Date(ms).toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  return ms % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso;
 }
 
 /** Received header fields inspected, newest first: a hop count far above any real path bounds the work. */

@@ -63,6 +63,19 @@ describe('dates', () => {
     expect(toUtcDate('nope')).toBeNull();
   });
 
+  it('given the first and last instants of the years 1 to 9999 (as text, Date or epoch ms), then their UTCDate, and null just outside', () => {
+    const first = Date.parse('0001-01-01T00:00:00Z');
+    const last = Date.parse('9999-12-31T23:59:59.999Z');
+    for (const v of ['0001-01-01T00:00:00Z', new Date(first), first])
+      expect(toUtcDate(v)).toBe('0001-01-01T00:00:00Z');
+    for (const v of ['9999-12-31T23:59:59.999Z', new Date(last), last])
+      expect(toUtcDate(v)).toBe('9999-12-31T23:59:59.999Z');
+    expect(toUtcDate(first - 1)).toBeNull();
+    expect(toUtcDate(last + 1)).toBeNull();
+    expect(toUtcDate(Date.parse('2025-01-06T08:30:01Z'))).toBe('2025-01-06T08:30:01Z');
+    expect(toUtcDate(Date.parse('1969-12-31T23:59:59.500Z'))).toBe('1969-12-31T23:59:59.500Z');
+  });
+
   it('given Received fields, then the default receivedAt is the date of the first (newest) one that parses', () => {
     const headers = [
       { name: 'Received', value: ' from a by b; garbage' },

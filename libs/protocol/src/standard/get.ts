@@ -31,7 +31,10 @@ export function parseGetRequest(args: Args, options: GetOptions): GetRequest {
   const ids = args.ids('ids');
   const requested = args.strings('properties');
   if (ids && ids.length > options.maxObjectsInGet) {
-    throw new MethodError('requestTooLarge', `At most ${options.maxObjectsInGet} ids per /get (maxObjectsInGet).`);
+    throw new MethodError(
+      'requestTooLarge',
+      `At most ${options.maxObjectsInGet} ids per /get (maxObjectsInGet).`,
+    );
   }
   let properties: string[];
   if (requested === null) {
@@ -39,7 +42,8 @@ export function parseGetRequest(args: Args, options: GetOptions): GetRequest {
   } else {
     const known = new Set(options.allProperties);
     const unknown = requested.filter((p) => !known.has(p) && !options.isDynamicProperty?.(p));
-    if (unknown.length > 0) throw new MethodError('invalidArguments', `Unknown properties: ${unknown.join(', ')}.`);
+    if (unknown.length > 0)
+      throw new MethodError('invalidArguments', `Unknown properties: ${unknown.join(', ')}.`);
     properties = [...new Set(requested)];
   }
   if (!properties.includes('id')) properties.unshift('id');
@@ -47,7 +51,10 @@ export function parseGetRequest(args: Args, options: GetOptions): GetRequest {
 }
 
 /** Copies only the requested properties (missing ones as null). */
-export function pickProperties<T extends object>(record: T, properties: readonly string[]): Record<string, unknown> {
+export function pickProperties<T extends object>(
+  record: T,
+  properties: readonly string[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const r = record as Record<string, unknown>;
   for (const p of properties) out[p] = r[p] === undefined ? null : r[p];
@@ -61,23 +68,34 @@ export interface GetResponse {
   notFound: string[];
 }
 
-/** Builds the response: found records in request order (or any order for ids: null) and the ids not found. */
+/**
+ * Builds the response: found records in request order (or any order for ids: null) and the ids not found.
+ * `picked`: the records hold exactly the requested properties already and go into the list as they are.
+ */
 export function getResponse(
   request: GetRequest,
   state: string,
   found: ReadonlyMap<string, object> | readonly (object & { id: string })[],
+  picked = false,
 ): GetResponse {
-  const byId = found instanceof Map ? found : new Map((found as (object & { id: string })[]).map((f) => [f.id, f]));
+  const pick = picked
+    ? (r: object) => r as Record<string, unknown>
+    : (r: object) => pickProperties(r, request.properties);
+  const byId =
+    found instanceof Map ? found : new Map((found as (object & { id: string })[]).map((f) => [f.id, f]));
   if (request.ids === null) {
     // "If null, then *all* records ... are returned, if ... the number of records does not exceed the
     // maxObjectsInGet limit" (RFC 8620 section 5.1); a type with more asks the client to name ids.
     if (byId.size > request.maxObjects) {
-      throw new MethodError('requestTooLarge', `There are more than ${request.maxObjects} records; ask for them by id (maxObjectsInGet).`);
+      throw new MethodError(
+        'requestTooLarge',
+        `There are more than ${request.maxObjects} records; ask for them by id (maxObjectsInGet).`,
+      );
     }
     return {
       accountId: request.accountId,
       state,
-      list: [...byId.values()].map((r) => pickProperties(r, request.properties)),
+      list: [...byId.values()].map(pick),
       notFound: [],
     };
   }
@@ -85,7 +103,7 @@ export function getResponse(
   const notFound: string[] = [];
   for (const id of request.ids) {
     const r = byId.get(id);
-    if (r) list.push(pickProperties(r, request.properties));
+    if (r) list.push(pick(r));
     else notFound.push(id);
   }
   return { accountId: request.accountId, state, list, notFound };
