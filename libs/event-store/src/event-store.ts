@@ -26,16 +26,19 @@ export async function appendEvents(
 ): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
   const modseqs = events.map((_, i) => head + 1 + i);
+  // The data of all events as one JSON array: no array-literal escaping of large documents on either side.
   const { rows } = await tx.query<{ recorded_at: Date }>(
     `INSERT INTO events (account_id, modseq, type, version, data, command_id)
-     SELECT $1, m, t, v, d, $6 FROM unnest($2::bigint[], $3::text[], $4::smallint[], $5::jsonb[]) AS x(m, t, v, d)
+     SELECT $1, m, t, v, d, $6
+       FROM ROWS FROM (unnest($2::bigint[]), unnest($3::text[]), unnest($4::smallint[]), jsonb_array_elements($5::jsonb))
+         AS x(m, t, v, d)
      RETURNING recorded_at`,
     [
       accountId,
       modseqs,
       events.map((e) => e.type),
       events.map((e) => e.v),
-      events.map((e) => JSON.stringify(e.data)),
+      JSON.stringify(events.map((e) => e.data)),
       commandId,
     ],
   );

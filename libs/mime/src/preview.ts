@@ -24,6 +24,24 @@ function cut(text: string, max: number): string {
   return text.slice(0, end).trimEnd();
 }
 
+const SPACE_LIKE = /[\p{Cc}\p{Zs}\u2028\u2029\uFEFF\uFFFD]+/gu;
+/** Characters of a part's text collapsed at first; a larger prefix only when that leaves too few. */
+const FIRST_WINDOW = 2048;
+/** Collapsed characters kept beyond those needed, so that the cut and NFC never depend on what was left out. */
+const MARGIN = 64;
+
+/**
+ * The part's text with white space collapsed, or a prefix of it longer than `needed` + MARGIN characters: the
+ * preview takes 256 characters, so a 20 KiB body is not collapsed whole (the import computes every preview).
+ */
+function collapsed(text: string, needed: number): string {
+  for (let window = FIRST_WINDOW; ; window *= 4) {
+    if (text.length <= window) return text.replace(SPACE_LIKE, ' ').trim();
+    const piece = text.slice(0, window).replace(SPACE_LIKE, ' ').trimStart();
+    if (piece.length > needed + MARGIN) return piece;
+  }
+}
+
 /**
  * Text of the textBody parts (text/plain, or text/html converted to text where the message has no plain
  * alternative), white space collapsed, control characters and replacement characters dropped.
@@ -32,9 +50,7 @@ export function preview(raw: Buffer, parsed: Pick<ParsedMessage, 'textBody'>): s
   let text = '';
   for (const part of parsed.textBody) {
     if (part.type !== 'text/plain' && part.type !== 'text/html') continue;
-    const piece = partText(raw, part)
-      .replace(/[\p{Cc}\p{Zs}\u2028\u2029\uFEFF\uFFFD]+/gu, ' ')
-      .trim();
+    const piece = collapsed(partText(raw, part), PREVIEW_LENGTH - text.length);
     if (piece) text = text ? `${text} ${piece}` : piece;
     if (text.length > PREVIEW_LENGTH) break;
   }

@@ -80,14 +80,34 @@ const partIds = (parts: BodyPart[]) => parts.map((p) => p.partId).filter((id): i
 const MAYBE_UNSTORABLE = /[\u0000\ud800-\udfff]/;
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** A copy of a JSON-like value with every unstorable code unit replaced by U+FFFD. */
+/** Whether any string (key or value) in a JSON-like value holds U+0000 or a surrogate. */
+function mayHoldUnstorable(value: unknown): boolean {
+  if (typeof value === 'string') return MAYBE_UNSTORABLE.test(value);
+  if (Array.isArray(value)) return value.some(mayHoldUnstorable);
+  if (value !== null && typeof value === 'object') {
+    for (const k in value)
+      if (MAYBE_UNSTORABLE.test(k) || mayHoldUnstorable((value as Record<string, unknown>)[k])) return true;
+  }
+  return false;
+}
+
+/**
+ * The value with every unstorable code unit replaced by U+FFFD: the value itself when it has none (nearly every
+ * message: no copy), else a copy.
+ */
 export function storable<T>(value: T): T {
+  return mayHoldUnstorable(value) ? replaceUnstorable(value) : value;
+}
+
+function replaceUnstorable<T>(value: T): T {
   // The cheap test first: most strings have neither U+0000 nor any surrogate.
   if (typeof value === 'string')
     return (MAYBE_UNSTORABLE.test(value) ? value.replace(UNSTORABLE, '\uFFFD') : value) as T;
-  if (Array.isArray(value)) return value.map(storable) as T;
+  if (Array.isArray(value)) return value.map(replaceUnstorable) as T;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [replaceUnstorable(k), replaceUnstorable(v)]),
+    ) as T;
   }
   return value;
 }
