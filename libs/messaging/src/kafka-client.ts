@@ -3,6 +3,7 @@
  * topic creation, and the readiness check.
  */
 import { Kafka, logLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
+import './kafkajs-idle-fix.js';
 import type { HealthCheck, Logger } from '@jmap/platform';
 
 export interface KafkaSettings {
@@ -14,6 +15,14 @@ export interface KafkaSettings {
   /** Consumer session timeout: how soon a killed replica's partitions move to the others. */
   sessionTimeoutMs?: number;
 }
+
+/**
+ * How long a consumer's fetch waits at the broker when its partitions have nothing new. The broker answers as soon
+ * as a record arrives (minBytes 1), so this bounds only the idle polling, not the latency (push and keyword
+ * benchmarks unchanged, docs/benchmarks.md); at 20 to 100 ms every idle consumer woke the broker and its process
+ * 10 to 50 times a second. Well under the session timeout: kafkajs heartbeats between fetches.
+ */
+export const FETCH_MAX_WAIT_MS = 1000;
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',

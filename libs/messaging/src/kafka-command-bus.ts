@@ -6,7 +6,7 @@
  */
 import type { Consumer, Producer } from 'kafkajs';
 import { currentTraceparent, type Logger, type Metrics } from '@jmap/platform';
-import type { KafkaConnection } from './kafka-client.js';
+import { FETCH_MAX_WAIT_MS, type KafkaConnection } from './kafka-client.js';
 import { topics } from './topics.js';
 import {
   CommandFailedError,
@@ -58,7 +58,7 @@ export class KafkaCommandBus implements CommandBus {
     await this.producer.connect();
     this.consumer = this.conn.kafka.consumer({
       groupId: `${this.conn.settings.topicPrefix}gateway-replies.${this.options.instanceId}`,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
       sessionTimeout: this.conn.settings.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1000,
     });

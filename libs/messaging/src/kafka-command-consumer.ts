@@ -8,7 +8,7 @@
 import type { Consumer, Producer } from 'kafkajs';
 import { inSpan, type Logger, type Metrics } from '@jmap/platform';
 import { dispatchCommand } from './dispatch.js';
-import type { KafkaConnection } from './kafka-client.js';
+import { FETCH_MAX_WAIT_MS, type KafkaConnection } from './kafka-client.js';
 import { topics } from './topics.js';
 import type { CommandConsumer, CommandEnvelope, CommandError, CommandHandler } from './types.js';
 
@@ -44,7 +44,7 @@ export class KafkaCommandConsumer implements CommandConsumer {
     await this.producer.connect();
     this.consumer = this.conn.kafka.consumer({
       groupId: `${this.conn.settings.topicPrefix}${service}`,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
       sessionTimeout: this.conn.settings.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1000,
     });

@@ -6,7 +6,7 @@
 import type { Consumer, Producer } from 'kafkajs';
 import type { PublishedEvent } from '@jmap/event-store';
 import type { Logger, Metrics } from '@jmap/platform';
-import type { KafkaConnection } from './kafka-client.js';
+import { FETCH_MAX_WAIT_MS, type KafkaConnection } from './kafka-client.js';
 import { topics } from './topics.js';
 import type { EventHandler, EventPublisher, EventSubscriber } from './types.js';
 
@@ -97,7 +97,7 @@ export class KafkaEventSubscriber implements EventSubscriber {
     await this.producer.connect();
     this.consumer = this.conn.kafka.consumer({
       groupId: `${this.conn.settings.topicPrefix}${group}`,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
       sessionTimeout: this.conn.settings.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1000,
     });

@@ -6,7 +6,7 @@
  */
 import type { Consumer, Producer } from 'kafkajs';
 import type { Logger } from '@jmap/platform';
-import type { KafkaConnection } from './kafka-client.js';
+import { FETCH_MAX_WAIT_MS, type KafkaConnection } from './kafka-client.js';
 import { topics } from './topics.js';
 import type { StateChangeFeed, StateChangeMessage, StateChangePublisher } from './types.js';
 
@@ -56,8 +56,7 @@ export class KafkaStateChangeFeed implements StateChangeFeed {
     await this.conn.ensureTopics([topic]);
     const consumer = this.conn.kafka.consumer({
       groupId: this.group,
-      // A short long-poll keeps the push latency low when the topic is quiet.
-      maxWaitTimeInMs: 20,
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
       sessionTimeout: this.conn.settings.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1000,
     });
