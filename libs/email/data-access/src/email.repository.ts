@@ -93,8 +93,8 @@ const asSet: Converter = (v) => {
 
 /**
  * The Email properties (RFC 8621 4.1) a client lists and syncs (metadata, convenience headers, preview): the
- * column expression each is read with, chosen to be cheap to decode (arrays as JSON, the date as epoch
- * milliseconds), and how the value becomes the JMAP one. The values equal what `emailRecords` and the Email view
+ * column expression each is read with, chosen to be cheap to decode (arrays as JSON, the date as PostgreSQL's
+ * timestamp text), and how the value becomes the JMAP one. The values equal what `emailRecords` and the Email view
  * give (the read model stores addresses as EmailAddress[] already; see the e2e corpus test).
  */
 const LISTING: Readonly<Record<string, { sql: string; value: Converter }>> = {
