@@ -21,7 +21,7 @@ import {
   Args,
   MAIL,
   MethodError,
-  computeQueryChanges,
+  queryChangesResponse,
   encodeState,
   parseQueryChangesRequest,
   parseQueryRequest,
@@ -135,20 +135,6 @@ export class EmailQueryChangesMethod implements JmapMethod {
       }
     }
     const ids = await withSearchPlan(this.pool, s, (db, planned) => queryEmailIds(db, planned));
-    const { removed, added } = computeQueryChanges({
-      changed,
-      mayHaveBeenPresent: existedBefore,
-      newIds: ids,
-      upToId: req.upToId,
-      maxChanges: req.maxChanges,
-    });
-    return {
-      accountId: req.accountId,
-      oldQueryState: req.sinceQueryState,
-      newQueryState: encodeState(newState),
-      removed,
-      added,
-      ...(req.calculateTotal ? { total: ids.length } : {}),
-    };
+    return queryChangesResponse(req, { changed, existedBefore }, encodeState(newState), ids);
   }
 }

@@ -7,13 +7,13 @@ import {
   Args,
   MAIL,
   MethodError,
-  computeQueryChanges,
+  queryChangesResponse,
   encodeState,
   parseQueryChangesRequest,
   parseQueryRequest,
   requireAccount,
   walkFilter,
-  windowOf,
+  queryResponse,
   type JmapMethod,
   type MethodContext,
 } from '@jmap/protocol';
@@ -53,16 +53,7 @@ export class MailboxQueryMethod implements JmapMethod {
     const filter = checkFilter(req.filter);
     const state = await typeState(this.pool, req.accountId, MAILBOX_TYPE);
     const ids = queryMailboxes(await listMailboxes(this.pool, req.accountId), filter, req.sort, { sortAsTree, filterAsTree });
-    const window = windowOf(ids, req, MAX_LIMIT);
-    return {
-      accountId: req.accountId,
-      queryState: encodeState(state),
-      canCalculateChanges: true,
-      position: window.position,
-      ids: window.ids,
-      ...(req.calculateTotal ? { total: ids.length } : {}),
-      ...(window.limit !== undefined ? { limit: window.limit } : {}),
-    };
+    return queryResponse(req, encodeState(state), ids, MAX_LIMIT);
   }
 }
 
@@ -81,16 +72,8 @@ export class MailboxQueryChangesMethod implements JmapMethod {
     args.done();
     requireAccount(ctx, req.accountId, MAIL);
     const filter = checkFilter(req.filter);
-    const { changed, existedBefore, newState } = await queryChangesSince(this.pool, req.accountId, MAILBOX_TYPE, req.sinceQueryState);
+    const since = await queryChangesSince(this.pool, req.accountId, MAILBOX_TYPE, req.sinceQueryState);
     const ids = queryMailboxes(await listMailboxes(this.pool, req.accountId), filter, req.sort, { sortAsTree, filterAsTree });
-    const { removed, added } = computeQueryChanges({ changed, mayHaveBeenPresent: existedBefore, newIds: ids, upToId: req.upToId, maxChanges: req.maxChanges });
-    return {
-      accountId: req.accountId,
-      oldQueryState: req.sinceQueryState,
-      newQueryState: encodeState(newState),
-      removed,
-      added,
-      ...(req.calculateTotal ? { total: ids.length } : {}),
-    };
+    return queryChangesResponse(req, since, encodeState(since.newState), ids);
   }
 }

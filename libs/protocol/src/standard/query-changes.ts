@@ -59,3 +59,30 @@ export function computeQueryChanges(input: {
   }
   return { removed, added };
 }
+
+/**
+ * The /queryChanges response (RFC 8620 5.6): what changed since the old query state (`changed`, and of those the
+ * ids that existed before it) against the new sorted results, with the total when asked for.
+ */
+export function queryChangesResponse(
+  req: QueryChangesRequest,
+  since: { changed: ReadonlySet<string>; existedBefore: ReadonlySet<string> },
+  newQueryState: string,
+  newIds: readonly string[],
+) {
+  const { removed, added } = computeQueryChanges({
+    changed: since.changed,
+    mayHaveBeenPresent: since.existedBefore,
+    newIds,
+    upToId: req.upToId,
+    maxChanges: req.maxChanges,
+  });
+  return {
+    accountId: req.accountId,
+    oldQueryState: req.sinceQueryState,
+    newQueryState,
+    removed,
+    added,
+    ...(req.calculateTotal ? { total: newIds.length } : {}),
+  };
+}

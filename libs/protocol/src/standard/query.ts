@@ -97,6 +97,23 @@ export function windowOf(ids: readonly string[], req: Pick<QueryRequest, 'positi
   return out;
 }
 
+/**
+ * The /query response (RFC 8620 5.5) of a type whose whole sorted result list is at hand: the requested window,
+ * and the total when asked for.
+ */
+export function queryResponse(req: QueryRequest, queryState: string, ids: readonly string[], maxLimit: number) {
+  const window = windowOf(ids, req, maxLimit);
+  return {
+    accountId: req.accountId,
+    queryState,
+    canCalculateChanges: true,
+    position: window.position,
+    ids: window.ids,
+    ...(req.calculateTotal ? { total: ids.length } : {}),
+    ...(window.limit !== undefined ? { limit: window.limit } : {}),
+  };
+}
+
 /** Validates a FilterOperator tree ({operator, conditions}) and calls `condition` on each FilterCondition. */
 export function walkFilter(filter: unknown, condition: (c: Record<string, unknown>) => void, depth = 0): void {
   if (!isPlainObject(filter)) throw new MethodError('invalidArguments', 'A filter must be an object.');

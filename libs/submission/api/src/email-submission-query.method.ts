@@ -5,7 +5,7 @@ import {
   Args,
   MethodError,
   SUBMISSION,
-  computeQueryChanges,
+  queryChangesResponse,
   encodeState,
   isId,
   isUtcDate,
@@ -13,7 +13,7 @@ import {
   parseQueryRequest,
   requireAccount,
   walkFilter,
-  windowOf,
+  queryResponse,
   type JmapMethod,
   type MethodContext,
 } from '@jmap/protocol';
@@ -73,16 +73,7 @@ export class EmailSubmissionQueryMethod implements JmapMethod {
     const filter = checkFilter(req.filter);
     const state = await typeState(this.pool, req.accountId, EMAIL_SUBMISSION_TYPE);
     const ids = await sortedIds(this.pool, req.accountId, filter, req.sort);
-    const window = windowOf(ids, req, MAX_LIMIT);
-    return {
-      accountId: req.accountId,
-      queryState: encodeState(state),
-      canCalculateChanges: true,
-      position: window.position,
-      ids: window.ids,
-      ...(req.calculateTotal ? { total: ids.length } : {}),
-      ...(window.limit !== undefined ? { limit: window.limit } : {}),
-    };
+    return queryResponse(req, encodeState(state), ids, MAX_LIMIT);
   }
 }
 
@@ -99,27 +90,8 @@ export class EmailSubmissionQueryChangesMethod implements JmapMethod {
     args.done();
     requireAccount(ctx, req.accountId, SUBMISSION);
     const filter = checkFilter(req.filter);
-    const { changed, existedBefore, newState } = await queryChangesSince(
-      this.pool,
-      req.accountId,
-      EMAIL_SUBMISSION_TYPE,
-      req.sinceQueryState,
-    );
+    const since = await queryChangesSince(this.pool, req.accountId, EMAIL_SUBMISSION_TYPE, req.sinceQueryState);
     const ids = await sortedIds(this.pool, req.accountId, filter, req.sort);
-    const { removed, added } = computeQueryChanges({
-      changed,
-      mayHaveBeenPresent: existedBefore,
-      newIds: ids,
-      upToId: req.upToId,
-      maxChanges: req.maxChanges,
-    });
-    return {
-      accountId: req.accountId,
-      oldQueryState: req.sinceQueryState,
-      newQueryState: encodeState(newState),
-      removed,
-      added,
-      ...(req.calculateTotal ? { total: ids.length } : {}),
-    };
+    return queryChangesResponse(req, since, encodeState(since.newState), ids);
   }
 }
