@@ -50,3 +50,25 @@ export function cpuBetween(
     sums.set(a.label, (sums.get(a.label) ?? 0) + a.seconds - (before.get(pid)?.seconds ?? 0));
   return [...sums].sort((x, y) => y[1] - x[1]);
 }
+
+/**
+ * Waits until the stack's services and database backends together use less than `threshold` cores for
+ * `quietSeconds` seconds in a row (e.g. the background consumers have digested a seeded burst), at most
+ * `maxSeconds`; returns the seconds waited (0 where /proc is missing).
+ */
+export async function waitQuiet(database: string, { threshold = 0.05, quietSeconds = 3, maxSeconds = 180 } = {}): Promise<number> {
+  if (!existsSync('/proc/self/stat')) return 0;
+  const start = Date.now();
+  let quiet = 0;
+  let before = cpuSnapshot(database);
+  while (quiet < quietSeconds && Date.now() - start < maxSeconds * 1000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = cpuSnapshot(database);
+    const busy = cpuBetween(before, after)
+      .filter(([label]) => !label.endsWith('(shared)'))
+      .reduce((sum, [, seconds]) => sum + seconds, 0);
+    quiet = busy < threshold ? quiet + 1 : 0;
+    before = after;
+  }
+  return (Date.now() - start) / 1000;
+}

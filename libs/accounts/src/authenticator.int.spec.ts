@@ -78,6 +78,31 @@ describe('Authenticator', () => {
     expect(verifications.count).toBe(1);
   });
 
+  it("answers a cached verification with the principal's accounts as they are now, read in the same statement", async () => {
+    const bob = await repo.createAccount({ email: 'bob@example.com', password: 'bob-secret' });
+    const login = basic('bob@example.com', 'bob-secret');
+    const first = await auth.authenticate(login, '10.0.1.3');
+    expect(first).toMatchObject({ ok: true });
+    // Shared with bob after his login: the cached answer must include it on the very next request.
+    const carol = await repo.createAccount({ email: 'carol@example.com', password: 'carol-secret' });
+    await pool.query('INSERT INTO account_access (principal_id, account_id, is_read_only) VALUES ($1, $2, true)', [
+      bob.principalId,
+      carol.accountId,
+    ]);
+    const cached = await auth.authenticate(login, '10.0.1.3');
+    expect(verifications.count).toBe(1);
+    if (!cached.ok) throw new Error('expected a cached success');
+    expect(cached.principal.id).toBe(bob.principalId);
+    expect(cached.accounts).toEqual(await repo.accessibleAccounts(bob.principalId));
+    expect(cached.accounts).toHaveLength(2);
+    expect(cached.accounts).toEqual(
+      expect.arrayContaining([
+        { accountId: bob.accountId, name: expect.any(String), isPersonal: true, isReadOnly: false },
+        { accountId: carol.accountId, name: expect.any(String), isPersonal: false, isReadOnly: true },
+      ]),
+    );
+  });
+
   it('stops accepting a cached password as soon as it is reset', async () => {
     expect(await auth.authenticate(basic('alice@example.com', 'alice-secret'), '10.0.1.2')).toMatchObject({
       ok: true,

@@ -9,11 +9,12 @@
  * the window the gateway answers 429 without verifying anything, so guessing stays slow whichever replica is hit.
  */
 import type { Pool } from '@jmap/platform';
-import type { AccountsRepository, PrincipalRecord } from './accounts.repository.js';
+import type { AccountRecord, AccountsRepository, PrincipalRecord } from './accounts.repository.js';
 import { hashSecret, sha256, verifySecret } from './secrets.js';
 
 export type AuthResult =
-  | { ok: true; principal: PrincipalRecord; method: 'basic' | 'bearer' }
+  /** `accounts`, when present, are the principal's accessible accounts read together with it (a cached verification). */
+  | { ok: true; principal: PrincipalRecord; method: 'basic' | 'bearer'; accounts?: AccountRecord[] }
   | { ok: false; status: 401 | 429; reason: string; retryAfterSeconds?: number };
 
 const CACHE_TTL_MS = 10 * 60_000;
@@ -61,7 +62,7 @@ export class Authenticator {
     const password = decoded.slice(colon + 1);
     const cacheKey = sha256(`basic\u0000${email}\u0000${password}`);
     const cached = await this.fromCache(cacheKey);
-    if (cached) return { ok: true, principal: cached, method: 'basic' };
+    if (cached) return { ok: true, ...cached, method: 'basic' };
 
     const limited = await this.rateLimited([`p:${email}`, `a:${clientAddress}`]);
     if (limited) return limited;
@@ -90,7 +91,7 @@ export class Authenticator {
     const [, tokenId, secret] = m;
     const cacheKey = sha256(`bearer\u0000${value}`);
     const cached = await this.fromCache(cacheKey, tokenId);
-    if (cached) return { ok: true, principal: cached, method: 'bearer' };
+    if (cached) return { ok: true, ...cached, method: 'bearer' };
 
     const limited = await this.rateLimited([`t:${tokenId}`, `a:${clientAddress}`]);
     if (limited) return limited;
@@ -108,15 +109,18 @@ export class Authenticator {
     return { ok: true, principal, method: 'bearer' };
   }
 
-  /** A cached verification is valid while the principal exists, is enabled and kept its credentials version. */
-  private async fromCache(key: string, tokenId?: string): Promise<PrincipalRecord | null> {
+  /**
+   * A cached verification is valid while the principal exists, is enabled and kept its credentials version (and
+   * the token, for Bearer, exists and has not expired). The principal's accounts come in the same statement.
+   */
+  private async fromCache(key: string, tokenId?: string): Promise<{ principal: PrincipalRecord; accounts: AccountRecord[] } | null> {
     const entry = this.cache.get(key);
     if (!entry || entry.expires < Date.now()) {
       if (entry) this.cache.delete(key);
       return null;
     }
-    const principal = await this.repo.principalById(entry.principalId);
-    if (!principal || principal.disabled || principal.credentialsVersion !== entry.credentialsVersion) {
+    const found = await this.repo.principalWithAccounts(entry.principalId);
+    if (!found || found.principal.disabled || found.principal.credentialsVersion !== entry.credentialsVersion) {
       this.cache.delete(key);
       return null;
     }
@@ -127,7 +131,7 @@ export class Authenticator {
         return null;
       }
     }
-    return principal;
+    return found;
   }
 
   private remember(key: string, principal: PrincipalRecord): void {

@@ -88,11 +88,16 @@ function mergeKind(a: ChangeKind, b: ChangeKind): ChangeKind {
 
 /** Current state of a type for an account: the modseq of its last change, "0" when it never changed. */
 export async function typeState(db: Queryable, accountId: string, type: string): Promise<number> {
-  const { rows } = await db.query<{ m: number | null }>(
-    'SELECT max(modseq) AS m FROM changes WHERE account_id = $1 AND type = $2',
-    [accountId, type],
-  );
+  const { rows } = await db.query<{ m: number }>(`SELECT ${typeStateSql('$1', '$2')} AS m`, [accountId, type]);
   return rows[0]?.m ?? 0;
+}
+
+/**
+ * typeState as a scalar SQL expression over the given parameter placeholders, for reading the state in the same
+ * statement (hence on the same snapshot) as the objects it describes.
+ */
+export function typeStateSql(accountParam: string, typeParam: string): string {
+  return `(SELECT COALESCE(max(modseq), 0) FROM changes WHERE account_id = ${accountParam} AND type = ${typeParam})`;
 }
 
 export async function typeStates(

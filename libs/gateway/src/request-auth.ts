@@ -34,7 +34,7 @@ export class RequestAuth {
       }
       return null;
     }
-    return this.load(result.principal);
+    return this.load(result.principal, result.accounts);
   }
 
   /** What a principal authenticated some other way (e.g. an EventSource ticket) may use; null when it is gone or disabled. */
@@ -43,8 +43,8 @@ export class RequestAuth {
     return principal && !principal.disabled ? this.load(principal) : null;
   }
 
-  private async load(principal: PrincipalRecord): Promise<AuthedRequest> {
-    const accounts = await this.repo.accessibleAccounts(principal.id);
+  private async load(principal: PrincipalRecord, known?: AccountRecord[]): Promise<AuthedRequest> {
+    const accounts = known ?? (await this.repo.accessibleAccounts(principal.id));
     const access = new Map<string, AccountAccess>();
     for (const a of accounts) {
       const caps = new Set([CORE, ...Object.keys(this.capabilities.accountCapabilities(a))]);

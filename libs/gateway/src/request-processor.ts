@@ -13,10 +13,13 @@ import type { GatewayConfig } from './gateway-config.js';
 import type { AuthedRequest } from './request-auth.js';
 import { buildSession } from './session.js';
 
+const SESSION_STATES_MAX = 10_000;
+
 export class RequestProcessor {
   readonly limiter: ConcurrencyLimiter;
   private readonly calls;
   private readonly duration;
+  private readonly sessionStates = new Map<string, string>();
 
   constructor(
     private readonly config: GatewayConfig,
@@ -31,6 +34,22 @@ export class RequestProcessor {
     });
     this.calls = metrics.counter('jmap_method_calls_total', 'JMAP method calls, by method and outcome', ['method', 'outcome']);
     this.duration = metrics.histogram('jmap_method_duration_seconds', 'JMAP method call duration', ['method']);
+  }
+
+  /**
+   * The Session's state for this principal and accounts. It hashes the whole Session object, which only changes
+   * with the username, the accounts and their access (the capabilities are fixed once the gateway runs), so it
+   * is remembered by those instead of being rebuilt and hashed on every request.
+   */
+  private sessionState(who: AuthedRequest, baseUrl: string): string {
+    const key = JSON.stringify([who.principal.email, who.accounts]);
+    let state = this.sessionStates.get(key);
+    if (state === undefined) {
+      state = buildSession(who.principal, who.accounts, this.capabilities, baseUrl).state;
+      if (this.sessionStates.size >= SESSION_STATES_MAX) this.sessionStates.clear();
+      this.sessionStates.set(key, state);
+    }
+    return state;
   }
 
   /**
@@ -53,8 +72,7 @@ export class RequestProcessor {
           this.duration.observe({ method }, seconds);
         },
       });
-      const session = buildSession(who.principal, who.accounts, this.capabilities, baseUrl);
-      const response: Record<string, unknown> = { methodResponses: result.methodResponses, sessionState: session.state };
+      const response: Record<string, unknown> = { methodResponses: result.methodResponses, sessionState: this.sessionState(who, baseUrl) };
       if (request.createdIds !== undefined) response.createdIds = Object.fromEntries(result.createdIds);
       return response;
     });

@@ -2,14 +2,13 @@
  * Email/query and Email/queryChanges (RFC 8621 4.4, 4.5; RFC 8620 5.5, 5.6). The filter, sort and window run as
  * SQL on the email read model (libs/email/data-access email-query.*); the read model is the inline projection,
  * so a query sees every write acknowledged before it, also earlier in the same request. The query state is the
- * Email state (ADR 0003), read before the rows so it never runs ahead of them.
+ * Email state (ADR 0003), read in the same statement as the ids (one snapshot), so it never runs ahead of them.
  */
 import { queryChangesSince } from '@jmap/gateway';
 import {
   EMAIL_TYPE,
-  emailState,
   queryEmailIds,
-  queryEmailWindow,
+  queryEmailWindowWithState,
   threadPeers,
   withSearchPlan,
   type EmailComparator,
@@ -72,22 +71,20 @@ export class EmailQueryMethod implements JmapMethod {
     args.done();
     requireAccount(ctx, req.accountId, MAIL);
     const limit = req.limit === null ? this.maxLimit : Math.min(req.limit, this.maxLimit);
-    const state = await emailState(this.pool, req.accountId);
     const w = await withSearchPlan(this.pool, s, (db, planned) =>
-      queryEmailWindow(db, planned, {
-        position: req.position,
-        anchor: req.anchor,
-        anchorOffset: req.anchorOffset,
-        limit,
-        calculateTotal: req.calculateTotal,
-      }),
+      queryEmailWindowWithState(
+        db,
+        planned,
+        { position: req.position, anchor: req.anchor, anchorOffset: req.anchorOffset, limit, calculateTotal: req.calculateTotal },
+        EMAIL_TYPE,
+      ),
     );
     if (!w.anchorFound) throw new MethodError('anchorNotFound', 'The anchor is not in the results.');
     // RFC 8620 5.5: a limit above the server's maximum (or none) is clamped and the new limit returned.
     const clamped = req.limit === null || req.limit > this.maxLimit;
     return {
       accountId: req.accountId,
-      queryState: encodeState(state),
+      queryState: encodeState(w.state),
       canCalculateChanges: true,
       position: w.position,
       ids: w.ids,

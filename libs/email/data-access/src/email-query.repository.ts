@@ -3,6 +3,7 @@
  * position, a count only when the total is needed); only an anchor reads the whole sorted id list, because its
  * index in the results has to be found.
  */
+import { typeStateSql } from '@jmap/event-store';
 import { withTransaction, type Pool, type Queryable } from '@jmap/platform';
 import {
   Params,
@@ -76,10 +77,13 @@ function fromWhere(
 }
 
 /** The sorted ids of the query, with LIMIT/OFFSET when given. Ties are broken by id. */
-export function listSql(spec: EmailQuerySpec, page: { limit: number; offset: number } | null): Built {
+export function listSql(
+  spec: EmailQuerySpec,
+  page: { limit: number; offset: number } | null,
+  p: Params = new Params(spec.accountId),
+): Built {
   const listing = collapsedListing(spec, spec.sort.length > 0 ? spec.sort : DEFAULT_SORT);
-  if (listing !== null) return collapsedListingSql(spec.accountId, listing, page);
-  const p = new Params(spec.accountId);
+  if (listing !== null) return collapsedListingSql(listing, page, p);
   const { with: cte, from, where, joined } = fromWhere(p, spec);
   const sort = spec.sort.length > 0 ? spec.sort : DEFAULT_SORT;
   const keys = sort.map((c) => ({ expr: sortKeySql(p, c, joined), dir: direction(c) }));
@@ -122,11 +126,10 @@ function collapsedListing(
 }
 
 function collapsedListingSql(
-  accountId: string,
   l: { mailbox: string; dir: string; before: string },
   page: { limit: number; offset: number } | null,
+  p: Params,
 ): Built {
-  const p = new Params(accountId);
   const mailbox = p.add(l.mailbox);
   const paging = page === null ? '' : ` LIMIT ${p.add(page.limit)} OFFSET ${p.add(page.offset)}`;
   return {
@@ -139,8 +142,7 @@ function collapsedListingSql(
   };
 }
 
-export function countSql(spec: EmailQuerySpec): Built {
-  const p = new Params(spec.accountId);
+export function countSql(spec: EmailQuerySpec, p: Params = new Params(spec.accountId)): Built {
   const { with: cte, from, where } = fromWhere(p, spec);
   const what = spec.collapseThreads ? 'count(DISTINCT e.thread_id)' : 'count(*)';
   return { text: `${cte}SELECT ${what}::int AS n FROM ${from} WHERE ${where}`, values: p.values };
@@ -213,6 +215,31 @@ export async function queryEmailWindow(
   const q = listSql(spec, { limit: w.limit, offset: start });
   const { rows } = await db.query<{ id: string }>(q.text, q.values);
   return { ids: rows.map((r) => r.id), position: start, total, anchorFound: true };
+}
+
+/**
+ * queryEmailWindow together with the state of `stateType`, read in the same statement: on one snapshot, so the
+ * state is never ahead of the ids (nor behind them), and in one round trip with the total when it is asked for.
+ * An anchor or a negative position needs the whole list or the total first: the state is read before them then.
+ */
+export async function queryEmailWindowWithState(
+  db: Queryable,
+  spec: EmailQuerySpec,
+  w: EmailQueryWindow,
+  stateType: string,
+): Promise<{ ids: string[]; position: number; total: number | null; anchorFound: boolean; state: number }> {
+  if (w.anchor !== null || w.position < 0) {
+    const { rows } = await db.query<{ m: number }>(`SELECT ${typeStateSql('$1', '$2')} AS m`, [spec.accountId, stateType]);
+    return { ...(await queryEmailWindow(db, spec, w)), state: rows[0].m };
+  }
+  // Every part numbers its parameters on the same Params, $1 being the account for all of them.
+  const p = new Params(spec.accountId);
+  const columns = [`${typeStateSql('$1', p.add(stateType))} AS state`];
+  if (w.calculateTotal) columns.push(`(${countSql(spec, p).text}) AS total`);
+  if (w.limit > 0) columns.push(`ARRAY(${listSql(spec, { limit: w.limit, offset: w.position }, p).text}) AS ids`);
+  const { rows } = await db.query<{ state: number; total?: number; ids?: string[] }>(`SELECT ${columns.join(', ')}`, p.values);
+  const row = rows[0];
+  return { ids: row.ids ?? [], position: w.position, total: row.total ?? null, anchorFound: true, state: row.state };
 }
 
 /**
