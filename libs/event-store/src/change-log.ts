@@ -42,15 +42,25 @@ export class ChangeRecorder {
 
   /** Writes the change rows of several recorders (several events) in one statement. */
   static async flushAll(tx: Queryable, recorders: readonly ChangeRecorder[]): Promise<void> {
+    const insert = ChangeRecorder.takeInsert(recorders, 1);
+    if (insert) await tx.query(insert.text, insert.values);
+  }
+
+  /**
+   * The recorded rows as an INSERT statement whose parameters are numbered from `$first` (so that it can be a
+   * data-modifying WITH of another statement), or null when nothing was recorded; the recorders are emptied.
+   */
+  static takeInsert(recorders: readonly ChangeRecorder[], first: number): { text: string; values: unknown[] } | null {
     const values = recorders.flatMap((r) => r.merged());
     for (const r of recorders) r.rows.length = 0;
-    if (values.length === 0) return;
-    await tx.query(
-      `INSERT INTO changes (account_id, type, modseq, object_id, kind, props)
+    if (values.length === 0) return null;
+    const $ = (i: number) => `$${first + i}`;
+    return {
+      text: `INSERT INTO changes (account_id, type, modseq, object_id, kind, props)
        SELECT a, ty, m, o, k, CASE WHEN p IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(p::jsonb)) END
-         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS t(a, ty, m, o, k, p)
+         FROM unnest(${$(0)}::text[], ${$(1)}::text[], ${$(2)}::bigint[], ${$(3)}::text[], ${$(4)}::text[], ${$(5)}::text[]) AS t(a, ty, m, o, k, p)
        ON CONFLICT (account_id, type, modseq, object_id) DO UPDATE SET kind = EXCLUDED.kind, props = EXCLUDED.props`,
-      [
+      values: [
         values.map((r) => r[0]),
         values.map((r) => r[1]),
         values.map((r) => r[2]),
@@ -58,7 +68,7 @@ export class ChangeRecorder {
         values.map((r) => r[4]),
         values.map((r) => (r[5] === null ? null : JSON.stringify(r[5]))),
       ],
-    );
+    };
   }
 
   private merged(): Array<[string, string, number, string, ChangeKind, string[] | null]> {

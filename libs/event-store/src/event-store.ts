@@ -26,9 +26,11 @@ export async function appendEvents(
 ): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
   const modseqs = events.map((_, i) => head + 1 + i);
-  // The data of all events as one JSON array: no array-literal escaping of large documents on either side.
+  // The data of all events as one JSON array: no array-literal escaping of large documents on either side. The
+  // stream's head moves in the same statement (one round trip per append).
   const { rows } = await tx.query<{ recorded_at: Date }>(
-    `INSERT INTO events (account_id, modseq, type, version, data, command_id)
+    `WITH head AS (UPDATE account_streams SET modseq = $7 WHERE account_id = $1)
+     INSERT INTO events (account_id, modseq, type, version, data, command_id)
      SELECT $1, m, t, v, d, $6
        FROM ROWS FROM (unnest($2::bigint[]), unnest($3::text[]), unnest($4::smallint[]), jsonb_array_elements($5::jsonb))
          AS x(m, t, v, d)
@@ -40,12 +42,9 @@ export async function appendEvents(
       events.map((e) => e.v),
       JSON.stringify(events.map((e) => e.data)),
       commandId,
+      modseqs[modseqs.length - 1],
     ],
   );
-  await tx.query('UPDATE account_streams SET modseq = $2 WHERE account_id = $1', [
-    accountId,
-    modseqs[modseqs.length - 1],
-  ]);
   const recordedAt = (rows[0]?.recorded_at ?? new Date()).toISOString();
   return events.map((event, i) => ({ accountId, modseq: modseqs[i], event, commandId, recordedAt }));
 }
