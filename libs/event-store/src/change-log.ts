@@ -50,7 +50,10 @@ export class ChangeRecorder {
    * The recorded rows as an INSERT statement whose parameters are numbered from `$first` (so that it can be a
    * data-modifying WITH of another statement), or null when nothing was recorded; the recorders are emptied.
    */
-  static takeInsert(recorders: readonly ChangeRecorder[], first: number): { text: string; values: unknown[] } | null {
+  static takeInsert(
+    recorders: readonly ChangeRecorder[],
+    first: number,
+  ): { text: string; values: unknown[] } | null {
     const values = recorders.flatMap((r) => r.merged());
     for (const r of recorders) r.rows.length = 0;
     if (values.length === 0) return null;
@@ -98,7 +101,10 @@ function mergeKind(a: ChangeKind, b: ChangeKind): ChangeKind {
 
 /** Current state of a type for an account: the modseq of its last change, "0" when it never changed. */
 export async function typeState(db: Queryable, accountId: string, type: string): Promise<number> {
-  const { rows } = await db.query<{ m: number }>(`SELECT ${typeStateSql('$1', '$2')} AS m`, [accountId, type]);
+  const { rows } = await db.query<{ m: number }>(`SELECT ${typeStateSql('$1', '$2')} AS m`, [
+    accountId,
+    type,
+  ]);
   return rows[0]?.m ?? 0;
 }
 

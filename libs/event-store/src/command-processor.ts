@@ -62,6 +62,13 @@ function storedRejection(reply: unknown): DomainError | null {
   return r ? new DomainError(r.kind, r.message, r.details) : null;
 }
 
+/** A decider's DomainError on its way out of the transaction it rolls back. */
+class Rejection extends Error {
+  constructor(readonly error: DomainError) {
+    super(error.message);
+  }
+}
+
 export class CommandProcessor {
   private readonly latency;
   private readonly appendedCounter;
@@ -110,7 +117,7 @@ export class CommandProcessor {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          const result = await withTransaction(this.pool, (tx) => this.run(tx, meta, decide));
+          const result = await this.attempt(meta, decide);
           if ('rejected' in result) throw result.rejected;
           if (result.duplicate) outcome = 'duplicate';
           if (result.appended.length > 0) {
@@ -139,20 +146,69 @@ export class CommandProcessor {
     }
   }
 
+  /** One try: the command's transaction, or when the decider rejects, the rejection's (after a rollback). */
+  private async attempt<R>(
+    meta: CommandMeta,
+    decide: (ctx: DecideContext) => Promise<Decision<R>>,
+  ): Promise<CommandOutcome<R> | { rejected: DomainError }> {
+    try {
+      return await withTransaction(this.pool, (tx) => this.run(tx, meta, decide));
+    } catch (err) {
+      if (!(err instanceof Rejection)) throw err;
+      return withTransaction(this.pool, (tx) => this.recordRejection<R>(tx, meta, err.error));
+    }
+  }
+
+  /** Takes the account's append lock; the recorded outcome when this command id was handled before. */
+  private async lockAndFindOutcome<R>(
+    tx: PoolClient,
+    meta: CommandMeta,
+  ): Promise<{ head: number; recorded: CommandOutcome<R> | { rejected: DomainError } | null }> {
+    const head = await lockStream(tx, meta.accountId);
+    // A statement of its own, after the lock: its snapshot sees what a concurrent handler of the same command
+    // id committed while this one waited for the lock.
+    const seen = await tx.query<{ reply: R }>(
+      'SELECT reply FROM processed_commands WHERE account_id = $1 AND command_id = $2',
+      [meta.accountId, meta.commandId],
+    );
+    if (seen.rows.length === 0) return { head, recorded: null };
+    const rejected = storedRejection(seen.rows[0].reply);
+    return {
+      head,
+      recorded: rejected ? { rejected } : { reply: seen.rows[0].reply, duplicate: true, appended: [] },
+    };
+  }
+
+  /**
+   * Records a rejection (invariant 3): a redelivery after the state changed (a replica killed after replying,
+   * before committing its offset) must be rejected again, not applied. Unless the command id got an outcome
+   * meanwhile (a concurrent delivery), which is then the outcome.
+   */
+  private async recordRejection<R>(
+    tx: PoolClient,
+    meta: CommandMeta,
+    err: DomainError,
+  ): Promise<CommandOutcome<R> | { rejected: DomainError }> {
+    const { recorded } = await this.lockAndFindOutcome<R>(tx, meta);
+    if (recorded) return recorded;
+    const stored: StoredRejection = {
+      [REJECTED]: { kind: err.kind, message: err.message, details: err.details },
+    };
+    await tx.query('INSERT INTO processed_commands (account_id, command_id, reply) VALUES ($1, $2, $3)', [
+      meta.accountId,
+      meta.commandId,
+      JSON.stringify(stored),
+    ]);
+    return { rejected: err };
+  }
+
   private async run<R>(
     tx: PoolClient,
     meta: CommandMeta,
     decide: (ctx: DecideContext) => Promise<Decision<R>>,
   ): Promise<CommandOutcome<R> | { rejected: DomainError }> {
-    const head = await lockStream(tx, meta.accountId);
-    const seen = await tx.query<{ reply: R }>(
-      'SELECT reply FROM processed_commands WHERE account_id = $1 AND command_id = $2',
-      [meta.accountId, meta.commandId],
-    );
-    if (seen.rows.length > 0) {
-      const rejected = storedRejection(seen.rows[0].reply);
-      return rejected ? { rejected } : { reply: seen.rows[0].reply, duplicate: true, appended: [] };
-    }
+    const { head, recorded } = await this.lockAndFindOutcome<R>(tx, meta);
+    if (recorded) return recorded;
 
     const ctx: DecideContext = {
       tx,
@@ -163,24 +219,13 @@ export class CommandProcessor {
       head,
     };
     let decision: Decision<R>;
-    // A rejection is a result too (invariant 3): a redelivery after the state changed (a replica killed after
-    // replying, before committing its offset) must be rejected again, not applied. The savepoint drops anything
-    // the decider wrote before it rejected, so only the rejection is committed.
-    await tx.query('SAVEPOINT decide');
     try {
       decision = await decide(ctx);
     } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      await tx.query('ROLLBACK TO SAVEPOINT decide');
-      const stored: StoredRejection = {
-        [REJECTED]: { kind: err.kind, message: err.message, details: err.details },
-      };
-      await tx.query('INSERT INTO processed_commands (account_id, command_id, reply) VALUES ($1, $2, $3)', [
-        meta.accountId,
-        meta.commandId,
-        JSON.stringify(stored),
-      ]);
-      return { rejected: err };
+      // A rejection is a result too, recorded by handle() once this transaction (and anything the decider wrote
+      // before rejecting) is rolled back: no savepoint round trip on every command for the rare rejection.
+      if (err instanceof DomainError) throw new Rejection(err);
+      throw err;
     }
     const appended = await appendEvents(tx, meta.accountId, head, decision.events, meta.commandId);
     await applyInline(tx, this.projections, appended);

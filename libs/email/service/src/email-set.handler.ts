@@ -12,7 +12,7 @@ import { findReadableBlobs, markBlobsReferenced, readBlob, releaseEmailBlobs, st
 import type { BlobStore } from '@jmap/blob-store';
 import { concurrencyError, type CommandProcessor } from '@jmap/event-store';
 import type { EmailCreateItem, EmailImportItem, EmailSetPayload, EmailSetReply } from '@jmap/email-contracts';
-import { emailState, loadChangesState, loadImportState } from '@jmap/email-data-access';
+import { loadChangesState, loadImportState } from '@jmap/email-data-access';
 import {
   composeDraft,
   decideEmailChanges,
@@ -107,7 +107,8 @@ export function emailSetHandler(deps: EmailSetDeps) {
     }
     const imports = creates ? (await prepareImports(deps, cmd.accountId, items)).map((p) => p.prepared) : [];
     const { reply } = await deps.processor.handle(cmd, async (ctx) => {
-      const oldState = String(await emailState(ctx.tx, ctx.accountId));
+      const loaded = await loadChangesState(ctx.tx, ctx.accountId, payload.update, payload.destroy);
+      const oldState = String(loaded.emailState);
       if (payload.ifInState !== null && payload.ifInState !== oldState)
         throw concurrencyError('ifInState does not match the current Email state');
       const created = creates
@@ -117,10 +118,7 @@ export function emailSetHandler(deps: EmailSetDeps) {
           })
         : NOTHING_CREATED;
       if (!created.ok) throw new Error('unreachable: no ifInState given to the import decision');
-      const changes = decideEmailChanges(
-        await loadChangesState(ctx.tx, ctx.accountId, payload.update, payload.destroy),
-        payload,
-      );
+      const changes = decideEmailChanges(loaded.changes, payload);
       if (changes.releasedBlobs.length > 0)
         await releaseEmailBlobs(
           ctx.tx,
