@@ -296,7 +296,9 @@ async function main(): Promise<void> {
       results.push(`| ${size} | baseline: Core/echo (no database) | ${fmt(baseline)} |`);
       say(`${size} baseline Core/echo: ${fmt(baseline)}`);
       const fetchEcho = await measureFetchEcho(client, ITERATIONS);
-      results.push(`| ${size} | Core/echo through fetch() instead (the client's share) | ${fmt(fetchEcho)} |`);
+      results.push(
+        `| ${size} | Core/echo through fetch() instead (the client's share) | ${fmt(fetchEcho)} |`,
+      );
       say(`${size} Core/echo through fetch(): ${fmt(fetchEcho)}`);
       const expectIds = (min: number) => (body: Record<string, unknown>) => {
         const ids = firstResult(body).ids as string[];

@@ -59,7 +59,11 @@ export class BenchHttpClient {
                       ? zlib.inflateSync(wire)
                       : wire;
               const text = plain.toString('utf8');
-              resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {}, wireBytes: wire.length });
+              resolve({
+                status: res.statusCode ?? 0,
+                body: text ? JSON.parse(text) : {},
+                wireBytes: wire.length,
+              });
             } catch (err) {
               reject(err);
             }

@@ -56,7 +56,10 @@ export function cpuBetween(
  * `quietSeconds` seconds in a row (e.g. the background consumers have digested a seeded burst), at most
  * `maxSeconds`; returns the seconds waited (0 where /proc is missing).
  */
-export async function waitQuiet(database: string, { threshold = 0.05, quietSeconds = 3, maxSeconds = 180 } = {}): Promise<number> {
+export async function waitQuiet(
+  database: string,
+  { threshold = 0.05, quietSeconds = 3, maxSeconds = 180 } = {},
+): Promise<number> {
   if (!existsSync('/proc/self/stat')) return 0;
   const start = Date.now();
   let quiet = 0;

@@ -85,10 +85,10 @@ describe('Authenticator', () => {
     expect(first).toMatchObject({ ok: true });
     // Shared with bob after his login: the cached answer must include it on the very next request.
     const carol = await repo.createAccount({ email: 'carol@example.com', password: 'carol-secret' });
-    await pool.query('INSERT INTO account_access (principal_id, account_id, is_read_only) VALUES ($1, $2, true)', [
-      bob.principalId,
-      carol.accountId,
-    ]);
+    await pool.query(
+      'INSERT INTO account_access (principal_id, account_id, is_read_only) VALUES ($1, $2, true)',
+      [bob.principalId, carol.accountId],
+    );
     const cached = await auth.authenticate(login, '10.0.1.3');
     expect(verifications.count).toBe(1);
     if (!cached.ok) throw new Error('expected a cached success');

@@ -75,7 +75,13 @@ export class EmailQueryMethod implements JmapMethod {
       queryEmailWindowWithState(
         db,
         planned,
-        { position: req.position, anchor: req.anchor, anchorOffset: req.anchorOffset, limit, calculateTotal: req.calculateTotal },
+        {
+          position: req.position,
+          anchor: req.anchor,
+          anchorOffset: req.anchorOffset,
+          limit,
+          calculateTotal: req.calculateTotal,
+        },
         EMAIL_TYPE,
       ),
     );
