@@ -66,12 +66,28 @@ describe('Email/query SQL (RFC 8621 4.4)', () => {
       }),
     ).toBe('M2');
     expect(topLevelMailbox({ operator: 'OR', conditions: [{ condition: { inMailbox: 'M2' } }] })).toBeNull();
-    const joined = listSql(spec({ condition: { inMailbox: 'M1' } }), { limit: 50, offset: 0 });
+    // The mailbox alone by receivedAt: the listing index answers without the emails table.
+    const listing = listSql(spec({ condition: { inMailbox: 'M1' } }), { limit: 50, offset: 0 });
+    expect(listing.text).toBe(
+      'SELECT m.email_id AS id FROM email_mailboxes m WHERE m.account_id = $1 AND m.mailbox_id = $2 AND TRUE ' +
+        'ORDER BY m.received_at DESC NULLS FIRST, m.email_id ASC LIMIT $3 OFFSET $4',
+    );
+    expect(listing.values).toEqual(['A1', 'M1', 50, 0]);
+    expect(countSql(spec({ condition: { inMailbox: 'M1' } })).text).not.toContain('JOIN emails');
+    // Anything else of the email, in the filter or the sort, joins the emails table.
+    const joined = listSql(spec({ condition: { inMailbox: 'M1', minSize: 10 } }), { limit: 50, offset: 0 });
     expect(joined.text).toContain('FROM email_mailboxes m JOIN emails e');
     expect(joined.text).toContain(
-      'ORDER BY m.received_at DESC NULLS FIRST, m.email_id ASC LIMIT $3 OFFSET $4',
+      'ORDER BY m.received_at DESC NULLS FIRST, m.email_id ASC LIMIT $4 OFFSET $5',
     );
-    expect(joined.values).toEqual(['A1', 'M1', 50, 0]);
+    const bySize = listSql(
+      {
+        ...spec({ condition: { inMailbox: 'M1' } }),
+        sort: [{ property: 'size', isAscending: true, collation: null }],
+      },
+      null,
+    );
+    expect(bySize.text).toContain('FROM email_mailboxes m JOIN emails e');
     const plain = listSql(spec(null), null);
     expect(plain.text).toBe(
       'SELECT e.id FROM emails e WHERE e.account_id = $1 AND TRUE ORDER BY e.received_at DESC NULLS FIRST, e.id ASC',
