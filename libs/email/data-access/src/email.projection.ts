@@ -50,20 +50,22 @@ async function changeKeywords(
   changes: ChangeRecorder,
   e: EmailKeywordsChanged,
 ): Promise<void> {
-  const cur = await current(tx, accountId, e.data.id);
+  const now = isUnread(e.data.keywords);
+  // One statement reads the row as it was and writes the new keywords and unread flag (every part of it sees
+  // the snapshot from before its writes; the account lock keeps other writers out).
+  const { rows } = await tx.query<{ thread_id: string; mailbox_ids: string[]; keywords: string[] }>(
+    `WITH cur AS (SELECT thread_id, mailbox_ids, keywords FROM emails WHERE account_id = $1 AND id = $2),
+          kw AS (UPDATE emails SET keywords = $3 WHERE account_id = $1 AND id = $2),
+          unread AS (UPDATE email_mailboxes SET unread = $4 WHERE account_id = $1 AND email_id = $2 AND unread <> $4)
+     SELECT thread_id, mailbox_ids, keywords FROM cur`,
+    [accountId, e.data.id, e.data.keywords, now],
+  );
+  const cur = rows[0]
+    ? { threadId: rows[0].thread_id, mailboxIds: rows[0].mailbox_ids, keywords: rows[0].keywords }
+    : null;
   if (!cur) return;
-  const [was, now] = [isUnread(cur.keywords), isUnread(e.data.keywords)];
-  await tx.query('UPDATE emails SET keywords = $3 WHERE account_id = $1 AND id = $2', [
-    accountId,
-    e.data.id,
-    e.data.keywords,
-  ]);
+  const was = isUnread(cur.keywords);
   if (was !== now) {
-    await tx.query('UPDATE email_mailboxes SET unread = $3 WHERE account_id = $1 AND email_id = $2', [
-      accountId,
-      e.data.id,
-      now,
-    ]);
     const moves = cur.mailboxIds.map((mailboxId) => ({
       mailboxId,
       before: present(was),
