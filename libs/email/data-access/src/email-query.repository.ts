@@ -3,7 +3,7 @@
  * position, a count only when the total is needed); only an anchor reads the whole sorted id list, because its
  * index in the results has to be found.
  */
-import { typeStateSql } from '@jmap/event-store';
+import { typeState, typeStateSql } from '@jmap/event-store';
 import { withTransaction, type Pool, type Queryable } from '@jmap/platform';
 import {
   Params,
@@ -238,11 +238,8 @@ export async function queryEmailWindowWithState(
   stateType: string,
 ): Promise<{ ids: string[]; position: number; total: number | null; anchorFound: boolean; state: number }> {
   if (w.anchor !== null || w.position < 0) {
-    const { rows } = await db.query<{ m: number }>(`SELECT ${typeStateSql('$1', '$2')} AS m`, [
-      spec.accountId,
-      stateType,
-    ]);
-    return { ...(await queryEmailWindow(db, spec, w)), state: rows[0].m };
+    const state = await typeState(db, spec.accountId, stateType);
+    return { ...(await queryEmailWindow(db, spec, w)), state };
   }
   // Every part numbers its parameters on the same Params, $1 being the account for all of them.
   const p = new Params(spec.accountId);
