@@ -156,6 +156,33 @@ describe('CommandProcessor', () => {
     expect((await ledgerLog(ctx.pool, account)).map((e) => e.type)).toEqual(['LedgerDeposited']);
   });
 
+  it('answers with the outcome a concurrent delivery committed while its own rejection waited to be recorded', async () => {
+    // A rejection is recorded in a transaction of its own, after the deciding one is rolled back. If another
+    // delivery of the same command id got the lock in between and committed an outcome, that outcome is the
+    // command's (invariant 3: one result per command id), not a second, contradicting, rejection.
+    const account = 'acct-reject-race';
+    const meta = { accountId: account, commandId: 'reject-race', type: 'Test' };
+    let second: Promise<unknown> | undefined;
+    const first = processor.handle<LedgerReply>(meta, async () => {
+      // The second delivery starts while this one holds the account lock, and queues for it.
+      second = processor.handle<LedgerReply>(meta, async (c) => ({
+        events: [{ type: 'LedgerDeposited', v: 1, data: { entryId: c.ids.next('L'), delta: 5, balance: 5 } }],
+        reply: (appended) => ({ modseq: appended[0].modseq, balance: 5, entryIds: [], handledBy: 'local' }),
+      }));
+      await new Promise((r) => setTimeout(r, 300));
+      throw new DomainError('illegalState', 'rejected while another delivery waits');
+    });
+    const [a, b] = await Promise.all([first, first.then(() => second)]);
+    expect(b).toMatchObject({ duplicate: false, reply: { balance: 5 } });
+    expect(a).toMatchObject({ duplicate: true, reply: (b as { reply: unknown }).reply });
+    expect((await ledgerLog(ctx.pool, account)).map((e) => e.type)).toEqual(['LedgerDeposited']);
+    const { rows } = await ctx.pool.query<{ reply: unknown }>(
+      'SELECT reply FROM processed_commands WHERE account_id = $1 AND command_id = $2',
+      [account, meta.commandId],
+    );
+    expect(rows.map((r) => r.reply)).toEqual([(b as { reply: unknown }).reply]);
+  });
+
   it('commits only the rejection when a decider wrote something before rejecting', async () => {
     // Invariant 2: nothing but the recorded rejection outlives a rejected command.
     const account = 'acct-rejected-write';
