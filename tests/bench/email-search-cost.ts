@@ -1,9 +1,10 @@
 /**
- * What the full-text document (migration 0045, ADR 0009) adds to the import's write: the email rows of the same
- * parsed synthetic messages (synthetic-mail.ts, 5-50 KB) are inserted with the projection's own writer
- * (insertEmails) into `emails` with the generated `search` column and into a copy without it, alternating
- * batches so that the machine's load hits both alike; each batch is rolled back. Prints the wall time and the
- * backend's CPU time (from /proc, PostgreSQL on this machine) per email for both and the difference.
+ * What the body's full-text document (ADR 0009) costs the import's write, built by the service (migration 0060,
+ * libs/email/data-access/src/search) or by PostgreSQL's to_tsvector over the whole body (as the generated column
+ * of migration 0045 did): the email rows of the same parsed synthetic messages (synthetic-mail.ts, 5-50 KB) are
+ * inserted with the projection's own writer (insertEmails) both ways, alternating batches so that the machine's
+ * load hits both alike; each batch is rolled back. Prints the wall time and the backend's CPU time (from /proc,
+ * PostgreSQL on this machine) per email for both, and the service's CPU time for building the segments.
  *
  *   node --import tsx tests/bench/email-search-cost.ts          # BENCH_BATCHES (default 20) of 100 emails
  */
@@ -12,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { partBlobId } from '@jmap/blobs';
 import type { EmailCreatedData } from '@jmap/email-contracts';
-import { insertEmails } from '@jmap/email-data-access';
+import { bodySearchDocuments, insertEmails, type SearchTokenizing } from '@jmap/email-data-access';
 import { messageFacts } from '@jmap/email-domain';
 import { createPool } from '@jmap/platform';
 import { createTestDatabase } from '@jmap/testing';
@@ -32,12 +33,6 @@ async function main(): Promise<void> {
   const database = await createTestDatabase();
   const pool = createPool(database.url, 1, 'bench-search-cost');
   try {
-    await pool.query(`CREATE SCHEMA plain;
-      CREATE TABLE plain.emails (LIKE public.emails INCLUDING DEFAULTS);
-      ALTER TABLE plain.emails DROP COLUMN search;
-      ALTER TABLE plain.emails ADD PRIMARY KEY (account_id, id);
-      CREATE TABLE plain.email_mailboxes (LIKE public.email_mailboxes INCLUDING ALL);
-      CREATE TABLE plain.email_message_ids (LIKE public.email_message_ids INCLUDING ALL)`);
     const ids: string[] = [];
     const emails: EmailCreatedData[] = [];
     let bytes = 0;
@@ -61,19 +56,25 @@ async function main(): Promise<void> {
     say(
       `${PER_BATCH} messages, ${Math.round(bytes / PER_BATCH / 1024)} KiB on average, text extract ${Math.round(extract / PER_BATCH / 1024)} KiB on average`,
     );
-    const time: Record<string, number> = { public: 0, plain: 0 };
-    const cpu: Record<string, number> = { public: 0, plain: 0 };
+    const modes: SearchTokenizing[] = ['unicode', 'none'];
+    const time: Record<string, number> = { unicode: 0, none: 0 };
+    const cpu: Record<string, number> = { unicode: 0, none: 0 };
+    const texts = emails.map((e) => e.textExtract);
+    await bodySearchDocuments(pool, texts, 'unicode'); // the chunks PostgreSQL parses, once
+    const c0 = process.cpuUsage();
+    for (let b = 0; b < BATCHES; b++) await bodySearchDocuments(pool, texts, 'unicode');
+    const c1 = process.cpuUsage(c0);
+    const segmentsMs = (c1.user + c1.system) / 1000 / (BATCHES * PER_BATCH);
     const client = await pool.connect();
     const backend = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     try {
       for (let b = 0; b < BATCHES; b++) {
-        for (const schema of b % 2 === 0 ? ['public', 'plain'] : ['plain', 'public']) {
+        for (const mode of b % 2 === 0 ? modes : [...modes].reverse()) {
           await client.query('BEGIN');
-          await client.query(`SET LOCAL search_path = ${schema}`);
           const [t0, c0] = [performance.now(), backendCpuMs(backend)];
-          await insertEmails(client, `A${b}`, emails);
-          time[schema] += performance.now() - t0;
-          cpu[schema] += backendCpuMs(backend) - c0;
+          await insertEmails(client, `A${b}`, emails, mode);
+          time[mode] += performance.now() - t0;
+          cpu[mode] += backendCpuMs(backend) - c0;
           await client.query('ROLLBACK');
         }
       }
@@ -83,10 +84,10 @@ async function main(): Promise<void> {
     const n = BATCHES * PER_BATCH;
     const line = (s: string) =>
       `${(time[s] / n).toFixed(2)} ms wall, ${(cpu[s] / n).toFixed(2)} ms backend CPU per email`;
-    say(`with the search document: ${line('public')}`);
-    say(`without it:               ${line('plain')}`);
+    say(`body document by the service: ${line('unicode')} (+ ${segmentsMs.toFixed(3)} ms service CPU)`);
+    say(`body document by PostgreSQL:  ${line('none')}`);
     say(
-      `difference:               ${((time.public - time.plain) / n).toFixed(2)} ms wall, ${((cpu.public - cpu.plain) / n).toFixed(2)} ms backend CPU per email`,
+      `difference:                   ${((time.none - time.unicode) / n).toFixed(2)} ms wall, ${((cpu.none - cpu.unicode) / n).toFixed(2)} ms backend CPU per email`,
     );
   } finally {
     await pool.end();

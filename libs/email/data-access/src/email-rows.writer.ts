@@ -5,6 +5,8 @@
 import type { EmailCreatedData } from '@jmap/email-contracts';
 import { isUnread, threadingIds, toUtcDate } from '@jmap/email-domain';
 import type { PoolClient } from '@jmap/platform';
+import { bodySearchDocuments, type SearchTokenizing } from './search/search-document.js';
+import { searchTokenizing } from './search/search-probe.js';
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 
@@ -74,19 +76,38 @@ function values(accountId: string, d: EmailCreatedData): unknown[] {
   ];
 }
 
+const column = (name: string) => COLUMNS.indexOf(name) + 1;
+/**
+ * The full-text document (ADR 0009) from the row's own parameters and the body's segments (the parameter after
+ * them): subject, addresses and part names by PostgreSQL, the body's plain words by search-document.ts.
+ */
+const SEARCH = (p: (column: number) => string) =>
+  `email_search_document(${p(column('subject'))}::text, ${['from_', 'to_', 'cc', 'bcc', 'body_structure']
+    .map((c) => `${p(column(c))}::jsonb`)
+    .join(', ')}, ${p(COLUMNS.length + 1)}::text[])`;
+
+/** `tokenizing` defaults to what the probe finds (search-probe.ts); the search-cost benchmark compares them. */
 export async function insertEmails(
   tx: PoolClient,
   accountId: string,
   emails: readonly EmailCreatedData[],
+  tokenizing?: SearchTokenizing,
 ): Promise<void> {
   if (emails.length === 0) return;
+  tokenizing ??= await searchTokenizing(tx);
+  const bodies = await bodySearchDocuments(
+    tx,
+    emails.map((d) => d.textExtract),
+    tokenizing,
+  );
   const params: unknown[] = [];
-  const rows = emails.map((d) => {
+  const rows = emails.map((d, i) => {
     const start = params.length;
-    params.push(...values(accountId, d));
-    return `(${COLUMNS.map((_, i) => `$${start + i + 1}`).join(', ')})`;
+    params.push(...values(accountId, d), bodies[i]);
+    const p = (i: number) => `$${start + i}`;
+    return `(${COLUMNS.map((_, i) => p(i + 1)).join(', ')}, ${SEARCH(p)})`;
   });
-  await tx.query(`INSERT INTO emails (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, params);
+  await tx.query(`INSERT INTO emails (${COLUMNS.join(', ')}, search) VALUES ${rows.join(', ')}`, params);
 
   const member = emails.flatMap((d) => d.mailboxIds.map((m) => ({ d, m })));
   await tx.query(

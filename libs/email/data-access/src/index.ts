@@ -7,3 +7,4 @@ export * from './email-query.repository.js';
 export * from './search-snippet.repository.js';
 export * from './email-set-state.repository.js';
 export { insertEmails } from './email-rows.writer.js';
+export { bodySearchDocuments, type SearchTokenizing } from './search/search-document.js';
