@@ -17,14 +17,52 @@ export function random(seed: number): () => number {
   };
 }
 
-const WORDS =
-  'the quarterly report shows steady growth in every region while costs remain under control and the team plans a review of open items before the next release meeting on thursday please send comments'.split(
-    ' ',
-  );
+const WORDS = (
+  'the quarterly report shows steady growth in every region while costs remain under control and the team plans a ' +
+  'review of open items before the next release meeting on thursday please send comments we need to decide ' +
+  'whether budget forecast customers contract delivery schedule agreed changes would affect our partners ' +
+  'shipping invoices payments accounts suppliers quality feedback survey results improved significantly since ' +
+  'last year although several projects were delayed because of staffing issues hiring onboarding training ' +
+  'sessions are planned for january february march april may june july august september october november ' +
+  'december let me know if you have questions thanks regards attached summary slides draft version final ' +
+  'approval legal compliance security audit findings recommendations actions owners deadlines priorities ' +
+  'marketing campaign launch website traffic conversion revenue margin pricing discount renewal support tickets ' +
+  'escalated resolved engineering infrastructure migration database servers network outage incident postmortem'
+).split(' ');
+
+/**
+ * What mail has between its words besides plain words, about one in twenty tokens: links, addresses, dates,
+ * times, amounts, version numbers, hyphenated words and contractions (full-text indexing treats them apart).
+ */
+const OTHER_TOKENS = [
+  'https://intranet.example.org/reports/q3',
+  '<https://example.com/unsubscribe?id=42>',
+  'ops@example.org',
+  'follow-up',
+  'up-to-date',
+  'e-mail',
+  '3.5%',
+  '$1,200',
+  '2025-01-15',
+  '10:30',
+  'Q3',
+  'v2.1',
+  "it's",
+  "don't",
+  '(draft)',
+  'FY2025',
+  'co-ordinate',
+  'x-ray',
+];
 
 function words(rnd: () => number, n: number): string {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(WORDS[Math.floor(rnd() * WORDS.length)]);
+  for (let i = 0; i < n; i++)
+    out.push(
+      rnd() < 0.05
+        ? OTHER_TOKENS[Math.floor(rnd() * OTHER_TOKENS.length)]
+        : WORDS[Math.floor(rnd() * WORDS.length)],
+    );
   return out.join(' ');
 }
 
