@@ -102,26 +102,77 @@ function charClass(code: number, unicode: boolean): number {
     : OTHER;
 }
 
-/** Lexeme of a word token (null: a stop word), cached: mail reuses its words. */
-const lexemes = new Map<string, string | null>();
+/**
+ * A lexeme, one object per text (interned), so that the literal being built finds its positions on it: `stamp`
+ * says which literal `positions` belong to.
+ */
+class Lexeme {
+  stamp = 0;
+  positions: number[] = [];
+  /** As written in a tsvector literal. */
+  readonly quoted: string;
+  constructor(readonly text: string) {
+    this.quoted = /['\\]/.test(text)
+      ? `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`
+      : `'${text}'`;
+  }
+}
 
-function wordLexeme(token: string): string | null {
-  let lexeme = lexemes.get(token);
-  if (lexeme === undefined) {
+const interned = new Map<string, Lexeme>();
+function lexeme(text: string): Lexeme {
+  let l = interned.get(text);
+  if (l === undefined) {
+    l = new Lexeme(text);
+    interned.set(text, l);
+  }
+  return l;
+}
+
+/**
+ * Lexemes of word and number tokens (null: a stop word) by a hash of the token's characters, so that a token
+ * met before is found without cutting it out of the text: mail reuses its words.
+ */
+const tokens = new Map<number, Array<{ token: string; lexeme: Lexeme | null }>>();
+let tokenCount = 0;
+const MAX_TOKENS = 50_000;
+
+function tokenLexeme(text: string, start: number, end: number, hash: number, digits: boolean): Lexeme | null {
+  const length = end - start;
+  const bucket = tokens.get(hash);
+  if (bucket !== undefined)
+    for (const e of bucket) if (e.token.length === length && text.startsWith(e.token, start)) return e.lexeme;
+  const token = text.slice(start, end);
+  let lexemeText: string | null = token;
+  if (!digits) {
     // Character by character, as PostgreSQL's str_tolower does (towlower): no final sigma.
     const lower = token.includes('Σ')
       ? Array.from(token, (c) => c.toLowerCase()).join('')
       : token.toLowerCase();
-    lexeme = STOP_WORDS.has(lower) ? null : englishStem(lower);
-    if (lexemes.size >= 50_000) lexemes.clear();
-    lexemes.set(token, lexeme);
+    lexemeText = STOP_WORDS.has(lower) ? null : englishStem(lower);
   }
-  return lexeme;
+  const entry = { token, lexeme: lexemeText === null ? null : lexeme(lexemeText) };
+  if (bucket !== undefined) bucket.push(entry);
+  else tokens.set(hash, [entry]);
+  tokenCount++;
+  return entry.lexeme;
+}
+
+/**
+ * Empties the caches together (chunk documents and tokens hold interned lexemes), only between bodies: one
+ * literal must see one object per lexeme. `epoch` tells a body read before that it has to be read again.
+ */
+let epoch = 0;
+function forget(): void {
+  tokens.clear();
+  chunks.clear();
+  interned.clear();
+  tokenCount = 0;
+  epoch++;
 }
 
 /** A chunk's document on its own: lexemes by position (ascending) and the number of positions it takes. */
 interface ChunkDocument {
-  readonly lexemes: ReadonlyArray<readonly [number, string]>;
+  readonly lexemes: ReadonlyArray<readonly [number, Lexeme]>;
   readonly positions: number;
 }
 
@@ -132,38 +183,42 @@ const MAX_CHUNKS = 100_000;
 /** The text of a chunk for PostgreSQL: its parser reads the start of its input differently ("~1" is a file). */
 const chunkKey = (chunk: string, atStart: boolean) => (atStart ? chunk : ` ${chunk}`);
 
-/** Lexemes escaped for a tsvector literal. */
-const quote = (lexeme: string) =>
-  /['\\]/.test(lexeme) ? `'${lexeme.replaceAll('\\', '\\\\').replaceAll("'", "''")}'` : `'${lexeme}'`;
+let stamps = 0;
 
 /** A literal of lexemes and positions (1-based); `last` is the last position taken. */
 class Literal {
-  private readonly positions = new Map<string, number[]>();
+  private readonly stamp = ++stamps;
+  private readonly used: Lexeme[] = [];
   last = 0;
   private lastLexeme = 0;
 
   /** The next position; its lexeme, none for a stop word. */
-  add(lexeme: string | null): void {
+  add(lexeme: Lexeme | null): void {
     this.last++;
     if (lexeme !== null) this.at(this.last, lexeme);
   }
 
   /** A lexeme at a position taken already (to_tsvector keeps the first 255 positions, up to 16383). */
-  at(position: number, lexeme: string): void {
-    const pos = Math.min(position, MAX_POSITION);
+  at(position: number, lexeme: Lexeme): void {
+    const pos = position < MAX_POSITION ? position : MAX_POSITION;
     if (pos > this.lastLexeme) this.lastLexeme = pos;
-    const list = this.positions.get(lexeme);
-    if (list === undefined) this.positions.set(lexeme, [pos]);
-    else if (list.length < MAX_POSITIONS && list[list.length - 1] !== pos) list.push(pos);
+    if (lexeme.stamp !== this.stamp) {
+      lexeme.stamp = this.stamp;
+      lexeme.positions = [pos];
+      this.used.push(lexeme);
+      return;
+    }
+    const list = lexeme.positions;
+    if (list.length < MAX_POSITIONS && list[list.length - 1] !== pos) list.push(pos);
   }
 
   /** The literal; with `mark`, a last position without a lexeme (stop words) is kept by the SENTINEL. */
   text(mark: boolean): string {
-    const parts: string[] = [];
-    for (const [lexeme, list] of this.positions) parts.push(`${quote(lexeme)}:${list.join(',')}`);
+    let s = '';
+    for (const l of this.used) s += `${s.length > 0 ? ' ' : ''}${l.quoted}:${l.positions.join(',')}`;
     const end = Math.min(this.last, MAX_POSITION);
-    if (mark && end > this.lastLexeme) parts.push(`'${SENTINEL}':${end}`);
-    return parts.join(' ');
+    if (mark && end > this.lastLexeme) s += `${s.length > 0 ? ' ' : ''}'${SENTINEL}':${end}`;
+    return s;
   }
 }
 
@@ -186,8 +241,8 @@ export type SearchTokenizing = 'unicode' | 'ascii' | 'none';
 
 /** A body read into chunks: lexemes (null: a stop word) and chunks for PostgreSQL in order, and the rest. */
 export class BodyTokens {
-  /** A lexeme or null takes one position; a ChunkKey is a chunk PostgreSQL parses. */
-  readonly items: Array<string | null | ChunkKey> = [];
+  /** A lexeme or null (a stop word) takes one position; a ChunkKey is a chunk PostgreSQL parses. */
+  readonly items: Array<Lexeme | null | ChunkKey> = [];
   /** From a chunk that may open an HTML tag on, the text for to_tsvector; null if none. */
   rest: string | null = null;
   /** The text, when nothing is built here. */
@@ -224,31 +279,31 @@ export function tokenizeBody(text: string | null, mode: SearchTokenizing = 'unic
     let ok = true;
     let start = -1; // of the word or number being read
     let kind = OTHER;
+    let hash = 0;
     let punctuation = false;
     let trailing = false;
     for (; ; i++) {
-      const c = i < n ? charClass(text.charCodeAt(i), unicode) : SPACE;
+      const code = i < n ? text.charCodeAt(i) : 0x20;
+      const c = charClass(code, unicode);
       if (c === LETTER || c === DIGIT) {
         if (!ok) continue;
         if (punctuation || trailing) ok = false;
         else if (start < 0) {
           start = i;
           kind = c;
+          hash = Math.imul(0x811c9dc5 ^ code, 0x01000193); // FNV-1a
         } else if (c !== kind) ok = false;
+        else hash = Math.imul(hash ^ code, 0x01000193);
         continue;
       }
       if (ok && start >= 0) {
         if (i - start > MAX_TOKEN) ok = false;
-        else {
-          const token = text.slice(start, i);
-          items.push(kind === DIGIT ? token : wordLexeme(token));
-        }
+        else items.push(tokenLexeme(text, start, i, hash, kind === DIGIT));
         start = -1;
       }
       if (c === SPACE) break;
       if (c === TRAILING) trailing = true;
       else if (c === OTHER) {
-        const code = text.charCodeAt(i);
         if (code >= 0x80 || code === 0x3c || chunkStart === 0 || items.length > mark) ok = false;
         else punctuation = true;
       }
@@ -309,7 +364,6 @@ function parseTsvector(text: string): Array<[number, string]> {
  * SENTINEL_WORD) as text; the sentinel's position says how many positions the chunk takes.
  */
 export function rememberChunks(keys: readonly string[], documents: readonly string[]): void {
-  if (chunks.size + keys.length > MAX_CHUNKS) chunks.clear();
   keys.forEach((key, i) => {
     const all = parseTsvector(documents[i]);
     const sentinel = all.filter(([, l]) => l === SENTINEL_WORD).pop();
@@ -319,7 +373,9 @@ export function rememberChunks(keys: readonly string[], documents: readonly stri
       sentinel === undefined || sentinel[0] >= MAX_POSITION
         ? null
         : {
-            lexemes: all.filter(([p, l]) => p < sentinel[0] && l !== SENTINEL_WORD),
+            lexemes: all
+              .filter(([p, l]) => p < sentinel[0] && l !== SENTINEL_WORD)
+              .map(([p, l]) => [p, lexeme(l)]),
             positions: sentinel[0] - 1,
           },
     );
@@ -357,10 +413,14 @@ export async function bodySearchDocuments(
   texts: ReadonlyArray<string | null>,
   mode: SearchTokenizing,
 ): Promise<string[][]> {
-  const bodies = texts.map((t) => tokenizeBody(t, mode));
+  if (tokenCount >= MAX_TOKENS || chunks.size >= MAX_CHUNKS) forget();
+  let bodies = texts.map((t) => tokenizeBody(t, mode));
   const unknown = unknownChunks(bodies);
   if (unknown.length > 0) {
+    const read = epoch;
     const { rows } = await db.query<{ d: string }>(CHUNK_DOCUMENTS_SQL, [unknown]);
+    // Another batch emptied the caches meanwhile: read again (a chunk now unknown sends its body to PostgreSQL).
+    if (epoch !== read) bodies = texts.map((t) => tokenizeBody(t, mode));
     rememberChunks(
       unknown,
       rows.map((r) => r.d),
