@@ -149,6 +149,11 @@ describe('the body document against to_tsvector(english)', () => {
         return [raw.toString('utf8'), raw.toString('latin1')].map((t) => t.replaceAll('\0', ''));
       }),
       ...fuzz(5000),
+      // Edge cases: the sentinel word itself, a chunk too long to remember, tags, the start of the text.
+      'the x0jmapsentinel0x word and `x0jmapsentinel0x` in quotes',
+      `before ${'ab+/'.repeat(600)} after the long chunk`,
+      'a <b class="x y"> tag over white space </b> and after',
+      '~1 at the start, and ~1 later; <!-- a comment --> then words',
     ];
     const results = await compare(texts);
     const differ = results.filter((r) => r.pg !== r.own);

@@ -14,9 +14,10 @@
  * same wherever it stands; the int test compares whole texts), asked once per distinct chunk and remembered, so
  * a batch of imports costs at most one extra statement and mail that repeats its links and dates none.
  *
- * Only an HTML tag or comment can run over white space; from a chunk that may open one, the rest of the text
- * goes to `to_tsvector` as it is, concatenated after the literal by the database function `email_search_body`
- * (migration 0060), which also deletes the mark of the literal's last position (SENTINEL).
+ * Only an HTML tag or comment can run over white space; from a chunk that may open one (or one of over 2,000
+ * characters, not worth remembering), the rest of the text goes to `to_tsvector` as it is, concatenated after the
+ * literal by the database function `email_search_body` (migration 0060), which also deletes the mark of the
+ * literal's last position (SENTINEL).
  */
 import type { Queryable } from '@jmap/platform';
 import { englishStem } from './english-stem.js';
@@ -36,9 +37,8 @@ const STOP_WORDS = new Set(
 /** A lexeme the parser never produces (it holds a space): marks the last position of a literal, then deleted. */
 export const SENTINEL = '~ ~';
 /**
- * Follows a chunk given to to_tsvector alone: a word of letters and digits, kept as written, whose position tells
- * how many positions the chunk takes (stop words take positions without lexemes). A chunk holding this very word
- * loses it from the index, nothing else.
+ * Follows a chunk given to to_tsvector alone: a word of letters and digits, kept as written, whose position (the
+ * last) tells how many positions the chunk takes (stop words take positions without lexemes).
  */
 export const SENTINEL_WORD = 'x0jmapsentinel0x';
 
@@ -167,6 +167,7 @@ function forget(): void {
   chunks.clear();
   interned.clear();
   tokenCount = 0;
+  chunkChars = 0;
   epoch++;
 }
 
@@ -178,7 +179,12 @@ interface ChunkDocument {
 
 /** A chunk as PostgreSQL parses it, by the text given to to_tsvector (with a leading space inside the body). */
 const chunks = new Map<string, ChunkDocument | null>();
-const MAX_CHUNKS = 100_000;
+/** Bounds of the chunk cache: entries, and characters of their keys (a few MB at most). */
+const MAX_CHUNKS = 20_000;
+const MAX_CHUNK_CHARS = 1_000_000;
+let chunkChars = 0;
+/** A longer chunk starts the rest of the text that PostgreSQL parses (nothing to reuse, much to remember). */
+const MAX_CHUNK = 2000;
 
 /** The text of a chunk for PostgreSQL: its parser reads the start of its input differently ("~1" is a file). */
 const chunkKey = (chunk: string, atStart: boolean) => (atStart ? chunk : ` ${chunk}`);
@@ -311,7 +317,7 @@ export function tokenizeBody(text: string | null, mode: SearchTokenizing = 'unic
     if (ok) continue;
     items.length = mark;
     const chunk = text.slice(chunkStart, i);
-    if (openTag(chunk)) {
+    if (chunk.length > MAX_CHUNK || openTag(chunk)) {
       out.rest = (chunkStart > 0 ? ' ' : '') + text.slice(chunkStart);
       break;
     }
@@ -365,6 +371,7 @@ function parseTsvector(text: string): Array<[number, string]> {
  */
 export function rememberChunks(keys: readonly string[], documents: readonly string[]): void {
   keys.forEach((key, i) => {
+    chunkChars += key.length;
     const all = parseTsvector(documents[i]);
     const sentinel = all.filter(([, l]) => l === SENTINEL_WORD).pop();
     // Without the sentinel at its end the chunk was not read on its own: such a body goes to PostgreSQL whole.
@@ -373,9 +380,7 @@ export function rememberChunks(keys: readonly string[], documents: readonly stri
       sentinel === undefined || sentinel[0] >= MAX_POSITION
         ? null
         : {
-            lexemes: all
-              .filter(([p, l]) => p < sentinel[0] && l !== SENTINEL_WORD)
-              .map(([p, l]) => [p, lexeme(l)]),
+            lexemes: all.filter(([p]) => p < sentinel[0]).map(([p, l]) => [p, lexeme(l)]),
             positions: sentinel[0] - 1,
           },
     );
@@ -413,7 +418,7 @@ export async function bodySearchDocuments(
   texts: ReadonlyArray<string | null>,
   mode: SearchTokenizing,
 ): Promise<string[][]> {
-  if (tokenCount >= MAX_TOKENS || chunks.size >= MAX_CHUNKS) forget();
+  if (tokenCount >= MAX_TOKENS || chunks.size >= MAX_CHUNKS || chunkChars >= MAX_CHUNK_CHARS) forget();
   let bodies = texts.map((t) => tokenizeBody(t, mode));
   const unknown = unknownChunks(bodies);
   if (unknown.length > 0) {
