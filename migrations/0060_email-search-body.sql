@@ -8,18 +8,18 @@
 -- (its values stay) and the projection's INSERT writes it with email_search_document, the former expression with
 -- the body part replaced.
 
--- segments: [literal] or [literal, text]. The literal is the tsvector the service built; the text, when the
--- rest of a body holds what may be an HTML tag (the one construct of the parser that runs over white space), is
--- given to to_tsvector as it is and continues the literal's positions. The literal then marks its last position
--- with the lexeme '~ ~' (its last words may be stop words, which take positions without a lexeme), deleted here.
-CREATE FUNCTION email_search_body(segments text[]) RETURNS tsvector
+-- The literal is the tsvector the service built; `rest`, when the rest of a body holds what may be an HTML tag
+-- (the one construct of the parser that runs over white space), is given to to_tsvector as it is and continues
+-- the literal's positions. The literal then marks its last position with the lexeme '~ ~' (its last words may
+-- be stop words, which take positions without a lexeme), deleted here.
+CREATE FUNCTION email_search_body(literal text, rest text) RETURNS tsvector
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN CASE WHEN cardinality(segments) = 1 THEN segments[1]::tsvector
-              ELSE ts_delete(segments[1]::tsvector || to_tsvector('english'::regconfig, segments[2]), '~ ~') END;
+  RETURN CASE WHEN rest IS NULL THEN literal::tsvector
+              ELSE ts_delete(literal::tsvector || to_tsvector('english'::regconfig, rest), '~ ~') END;
 
--- The document of migration 0045 with the body part from the service's segments.
+-- The document of migration 0045 with the body part from the service (its literal and the rest of the text).
 CREATE FUNCTION email_search_document(subject text, from_ jsonb, to_ jsonb, cc jsonb, bcc jsonb,
-                                      body_structure jsonb, body text[]) RETURNS tsvector
+                                      body_structure jsonb, body text, body_rest text) RETURNS tsvector
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN setweight(to_tsvector('english'::regconfig, COALESCE(subject, '')), 'A')
       || setweight(to_tsvector('simple'::regconfig, COALESCE(subject, '')), 'A')
@@ -28,7 +28,7 @@ CREATE FUNCTION email_search_document(subject text, from_ jsonb, to_ jsonb, cc j
            || email_search_addresses(cc) || ' ' || email_search_addresses(bcc)), 'B')
       || setweight(to_tsvector('simple'::regconfig, email_search_part_names(body_structure)), 'C')
       || setweight(to_tsvector('english'::regconfig, email_search_part_names(body_structure)), 'C')
-      || setweight(email_search_body(body), 'D');
+      || setweight(email_search_body(body, body_rest), 'D');
 
 ALTER TABLE emails ALTER COLUMN search DROP EXPRESSION;
 
@@ -46,5 +46,5 @@ ALTER TABLE emails ADD COLUMN search tsvector GENERATED ALWAYS AS (
 ) STORED;
 ALTER TABLE emails ALTER COLUMN search SET STORAGE EXTERNAL;
 CREATE INDEX emails_search_idx ON emails USING gin (search) WITH (gin_pending_list_limit = 512);
-DROP FUNCTION email_search_document(text, jsonb, jsonb, jsonb, jsonb, jsonb, text[]);
-DROP FUNCTION email_search_body(text[]);
+DROP FUNCTION email_search_document(text, jsonb, jsonb, jsonb, jsonb, jsonb, text, text);
+DROP FUNCTION email_search_body(text, text);

@@ -4,7 +4,7 @@
  * of migration 0045 did): the email rows of the same parsed synthetic messages (synthetic-mail.ts, 5-50 KB) are
  * inserted with the projection's own writer (insertEmails) both ways, alternating batches so that the machine's
  * load hits both alike; each batch is rolled back. Prints the wall time and the backend's CPU time (from /proc,
- * PostgreSQL on this machine) per email for both, and the service's CPU time for building the segments.
+ * PostgreSQL on this machine) per email for both, and the service's CPU time for building its document.
  *
  *   node --import tsx tests/bench/email-search-cost.ts          # BENCH_BATCHES (default 20) of 100 emails
  */
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     const c0 = process.cpuUsage();
     for (let b = 0; b < BATCHES; b++) await bodySearchDocuments(pool, texts, 'unicode');
     const c1 = process.cpuUsage(c0);
-    const segmentsMs = (c1.user + c1.system) / 1000 / (BATCHES * PER_BATCH);
+    const buildMs = (c1.user + c1.system) / 1000 / (BATCHES * PER_BATCH);
     const client = await pool.connect();
     const backend = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     try {
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     const n = BATCHES * PER_BATCH;
     const line = (s: string) =>
       `${(time[s] / n).toFixed(2)} ms wall, ${(cpu[s] / n).toFixed(2)} ms backend CPU per email`;
-    say(`body document by the service: ${line('unicode')} (+ ${segmentsMs.toFixed(3)} ms service CPU)`);
+    say(`body document by the service: ${line('unicode')} (+ ${buildMs.toFixed(3)} ms service CPU)`);
     say(`body document by PostgreSQL:  ${line('none')}`);
     say(
       `difference:                   ${((time.none - time.unicode) / n).toFixed(2)} ms wall, ${((cpu.none - cpu.unicode) / n).toFixed(2)} ms backend CPU per email`,

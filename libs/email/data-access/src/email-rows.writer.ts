@@ -78,13 +78,13 @@ function values(accountId: string, d: EmailCreatedData): unknown[] {
 
 const column = (name: string) => COLUMNS.indexOf(name) + 1;
 /**
- * The full-text document (ADR 0009) from the row's own parameters and the body's segments (the parameter after
- * them): subject, addresses and part names by PostgreSQL, the body's plain words by search-document.ts.
+ * The full-text document (ADR 0009) from the row's own parameters and the body's document (the two parameters
+ * after them): subject, addresses and part names by PostgreSQL, the body's plain words by search-document.ts.
  */
 const SEARCH = (p: (column: number) => string) =>
   `email_search_document(${p(column('subject'))}::text, ${['from_', 'to_', 'cc', 'bcc', 'body_structure']
     .map((c) => `${p(column(c))}::jsonb`)
-    .join(', ')}, ${p(COLUMNS.length + 1)}::text[])`;
+    .join(', ')}, ${p(COLUMNS.length + 1)}::text, ${p(COLUMNS.length + 2)}::text)`;
 
 /** `tokenizing` defaults to what the probe finds (search-probe.ts); the search-cost benchmark compares them. */
 export async function insertEmails(
@@ -103,7 +103,7 @@ export async function insertEmails(
   const params: unknown[] = [];
   const rows = emails.map((d, i) => {
     const start = params.length;
-    params.push(...values(accountId, d), bodies[i]);
+    params.push(...values(accountId, d), bodies[i].literal, bodies[i].rest);
     const p = (i: number) => `$${start + i}`;
     return `(${COLUMNS.map((_, i) => p(i + 1)).join(', ')}, ${SEARCH(p)})`;
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { englishStem } from './english-stem.js';
-import { bodySearchSegments, rememberChunks, tokenizeBody, unknownChunks } from './search-document.js';
+import { bodySearchDocument, rememberChunks, tokenizeBody, unknownChunks } from './search-document.js';
 
 describe('englishStem (Porter2 as PostgreSQL 18 ships it)', () => {
   it.each([
@@ -80,8 +80,11 @@ describe('tokenizeBody', () => {
     expect(unknown).toEqual([' to-do']);
     // As PostgreSQL answers for ' to-do x0jmapsentinel0x': the compound and its two stop-word parts.
     rememberChunks(unknown, ["'to-do':1 'x0jmapsentinel0x':4"]);
-    expect(bodySearchSegments(body, 'plain to-do words')).toEqual(["'plain':1 'to-do':2 'word':5"]);
+    expect(bodySearchDocument(body, 'plain to-do words')).toEqual({
+      literal: "'plain':1 'to-do':2 'word':5",
+      rest: null,
+    });
     const withRest = tokenizeBody('words to <b');
-    expect(bodySearchSegments(withRest, 'words to <b')).toEqual(["'word':1 '~ ~':2", ' <b']);
+    expect(bodySearchDocument(withRest, 'words to <b')).toEqual({ literal: "'word':1 '~ ~':2", rest: ' <b' });
   });
 });

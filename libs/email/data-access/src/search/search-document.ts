@@ -260,7 +260,7 @@ class ChunkKey {
 }
 
 /**
- * Reads a body into chunks (first step; then unknownChunks, rememberChunks and bodySearchSegments). A chunk is
+ * Reads a body into chunks (first step; then unknownChunks, rememberChunks and bodySearchDocument). A chunk is
  * done here when it holds only words (letters), numbers (digits) and blanks between them: a blank is white
  * space, a SEPARATOR, or "." or ":" with no letter or digit after it in the chunk ("end." but not "a.b" or
  * "3.5"); letters next to digits make a numword. A chunk of ASCII punctuation alone ("-", ">", "/", "&") is
@@ -392,11 +392,17 @@ export const CHUNK_DOCUMENTS_SQL = `SELECT to_tsvector('english', k || ' ${SENTI
   FROM unnest($1::text[]) WITH ORDINALITY AS x(k, o) ORDER BY o`;
 
 /**
- * The segments of the body's document for email_search_body: [literal], or [literal, text] when the rest of
- * the body is PostgreSQL's. Every chunk of `body` must be known (unknownChunks, rememberChunks).
+ * The body's document as email_search_body takes it: the tsvector literal built here and the rest of the text
+ * for to_tsvector, if any.
  */
-export function bodySearchSegments(body: BodyTokens, original: string | null): string[] {
-  if (body.whole !== null) return ['', body.whole];
+export interface BodyDocument {
+  readonly literal: string;
+  readonly rest: string | null;
+}
+
+/** The body's document; every chunk of `body` must be known (unknownChunks, rememberChunks). */
+export function bodySearchDocument(body: BodyTokens, original: string | null): BodyDocument {
+  if (body.whole !== null) return { literal: '', rest: body.whole };
   const literal = new Literal();
   for (const item of body.items) {
     if (!(item instanceof ChunkKey)) {
@@ -404,20 +410,20 @@ export function bodySearchSegments(body: BodyTokens, original: string | null): s
       continue;
     }
     const doc = chunks.get(item.key);
-    if (doc === undefined || doc === null) return original ? ['', original] : [''];
+    if (doc === undefined || doc === null) return { literal: '', rest: original };
     const base = literal.last;
     for (const [p, lexeme] of doc.lexemes) literal.at(base + p, lexeme);
     literal.last = base + doc.positions;
   }
-  return body.rest === null ? [literal.text(false)] : [literal.text(true), body.rest];
+  return { literal: literal.text(body.rest !== null), rest: body.rest };
 }
 
-/** The segments of each text's body document; asks the database for the chunks it has not parsed yet. */
+/** Each text's body document; asks the database for the chunks it has not parsed yet. */
 export async function bodySearchDocuments(
   db: Queryable,
   texts: ReadonlyArray<string | null>,
   mode: SearchTokenizing,
-): Promise<string[][]> {
+): Promise<BodyDocument[]> {
   if (tokenCount >= MAX_TOKENS || chunks.size >= MAX_CHUNKS || chunkChars >= MAX_CHUNK_CHARS) forget();
   let bodies = texts.map((t) => tokenizeBody(t, mode));
   const unknown = unknownChunks(bodies);
@@ -431,5 +437,5 @@ export async function bodySearchDocuments(
       rows.map((r) => r.d),
     );
   }
-  return bodies.map((b, i) => bodySearchSegments(b, texts[i]));
+  return bodies.map((b, i) => bodySearchDocument(b, texts[i]));
 }

@@ -28,9 +28,9 @@ async function probe(db: Queryable): Promise<SearchTokenizing> {
     bodySearchDocuments(db, [UNICODE_PROBE], 'unicode'),
   ]);
   const { rows } = await db.query<{ ascii: boolean; unicode: boolean }>(
-    `SELECT to_tsvector('english', $1::text)::text = email_search_body($2::text[])::text AS ascii,
-            to_tsvector('english', $3::text)::text = email_search_body($4::text[])::text AS unicode`,
-    [ASCII_PROBE, ascii, UNICODE_PROBE, unicode],
+    `SELECT to_tsvector('english', $1::text)::text = email_search_body($2, $3)::text AS ascii,
+            to_tsvector('english', $4::text)::text = email_search_body($5, $6)::text AS unicode`,
+    [ASCII_PROBE, ascii.literal, ascii.rest, UNICODE_PROBE, unicode.literal, unicode.rest],
   );
   const mode: SearchTokenizing = !rows[0].ascii ? 'none' : rows[0].unicode ? 'unicode' : 'ascii';
   if (mode !== 'unicode')
