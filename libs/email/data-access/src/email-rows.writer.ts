@@ -101,11 +101,11 @@ export async function insertEmails(
     tokenizing,
   );
   const params: unknown[] = [];
-  const rows = emails.map((d, i) => {
+  const rows = emails.map((d, k) => {
     const start = params.length;
-    params.push(...values(accountId, d), bodies[i].literal, bodies[i].rest);
-    const p = (i: number) => `$${start + i}`;
-    return `(${COLUMNS.map((_, i) => p(i + 1)).join(', ')}, ${SEARCH(p)})`;
+    params.push(...values(accountId, d), bodies[k].literal, bodies[k].rest);
+    const p = (n: number) => `$${start + n}`;
+    return `(${COLUMNS.map((_, c) => p(c + 1)).join(', ')}, ${SEARCH(p)})`;
   });
   await tx.query(`INSERT INTO emails (${COLUMNS.join(', ')}, search) VALUES ${rows.join(', ')}`, params);
 

@@ -249,7 +249,7 @@ export type SearchTokenizing = 'unicode' | 'ascii' | 'none';
 export class BodyTokens {
   /** A lexeme or null (a stop word) takes one position; a ChunkKey is a chunk PostgreSQL parses. */
   readonly items: Array<Lexeme | null | ChunkKey> = [];
-  /** From a chunk that may open an HTML tag on, the text for to_tsvector; null if none. */
+  /** From a chunk that may open an HTML tag (or is over MAX_CHUNK) on, the text for to_tsvector; null if none. */
   rest: string | null = null;
   /** The text, when nothing is built here. */
   whole: string | null = null;
