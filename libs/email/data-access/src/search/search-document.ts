@@ -35,12 +35,12 @@ const STOP_WORDS = new Set(
 );
 
 /** A lexeme the parser never produces (it holds a space): marks the last position of a literal, then deleted. */
-export const SENTINEL = '~ ~';
+const SENTINEL = '~ ~';
 /**
  * Follows a chunk given to to_tsvector alone: a word of letters and digits, kept as written, whose position (the
  * last) tells how many positions the chunk takes (stop words take positions without lexemes).
  */
-export const SENTINEL_WORD = 'x0jmapsentinel0x';
+const SENTINEL_WORD = 'x0jmapsentinel0x';
 
 /** tsvector limits: positions above 16383 are 16383; a lexeme keeps at most 255 positions. */
 const MAX_POSITION = 16383;
@@ -388,7 +388,7 @@ export function rememberChunks(keys: readonly string[], documents: readonly stri
 }
 
 /** The SQL that gives rememberChunks its documents: $1 the keys, in order. */
-export const CHUNK_DOCUMENTS_SQL = `SELECT to_tsvector('english', k || ' ${SENTINEL_WORD}')::text AS d
+const CHUNK_DOCUMENTS_SQL = `SELECT to_tsvector('english', k || ' ${SENTINEL_WORD}')::text AS d
   FROM unnest($1::text[]) WITH ORDINALITY AS x(k, o) ORDER BY o`;
 
 /**
