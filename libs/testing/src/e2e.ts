@@ -70,7 +70,44 @@ export interface TestStack {
   logTail(service: ServiceName, replica?: number, lines?: number): string;
 }
 
+/** The kernel's range for ephemeral ports (outgoing connections, listen(0)); Linux's default otherwise. */
+function ephemeralPorts(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low > 0 && high >= low) return [low, high];
+  } catch {
+    // not Linux
+  }
+  return [32768, 60999];
+}
+
+const handedOut = new Set<number>();
+
+async function canListen(port: number): Promise<boolean> {
+  const server: Server = createServer();
+  const ok = await new Promise<boolean>((resolve) =>
+    server.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => resolve(true)),
+  );
+  if (ok) await new Promise<void>((resolve) => server.close(() => resolve()));
+  return ok;
+}
+
+/**
+ * A port for a process to listen on, free now. Taken outside the ephemeral range where there is room below
+ * it: a port from listen(0) is free again once probed, and any outgoing connection (Kafka, PostgreSQL, MinIO
+ * clients of the processes starting meanwhile) may take it before the service listens (EADDRINUSE).
+ */
 export async function freePort(): Promise<number> {
+  const [low] = ephemeralPorts();
+  const from = 10_000;
+  if (low - from >= 1000) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = from + Math.floor(Math.random() * (low - from));
+      if (handedOut.has(port) || !(await canListen(port))) continue;
+      handedOut.add(port);
+      return port;
+    }
+  }
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
