@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PlatformModule } from '@jmap/platform';
 import { PushServiceModule } from '@jmap/push-service';
+import { ReadModelsModule } from '@jmap/read-models';
 import { BlobStoreModule, EventStoreModule, MessagingModule } from '@jmap/runtime';
 
 /**
@@ -13,6 +14,9 @@ import { BlobStoreModule, EventStoreModule, MessagingModule } from '@jmap/runtim
     MessagingModule.forRoot(),
     BlobStoreModule.forRoot(),
     EventStoreModule.forRoot(),
+    // Its outbox relay (it handles a command) publishes any account's events: with every projection
+    // registered, it leaves out the same unpublished fields as the other services' relays.
+    ReadModelsModule,
     PushServiceModule,
   ],
 })

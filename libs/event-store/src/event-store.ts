@@ -60,14 +60,28 @@ export async function streamHead(db: Queryable, accountId: string): Promise<numb
 export class EventReader {
   constructor(private readonly upcasters: Upcasters = new Upcasters()) {}
 
-  /** Events with fromModseq <= modseq <= toModseq, in order, upcast to their current versions. */
+  /**
+   * Events with fromModseq <= modseq <= toModseq, in order, upcast to their current versions. `omit` names, per
+   * event type, top-level data fields left out (by PostgreSQL, so they are neither sent nor parsed): the outbox
+   * relay's published copy (Projection.unpublished).
+   */
   async read(
     db: Queryable,
     accountId: string,
     fromModseq: number,
     toModseq: number = Number.MAX_SAFE_INTEGER,
     limit = 10_000,
+    omit?: ReadonlyMap<string, readonly string[]>,
   ): Promise<StoredEvent[]> {
+    const params: unknown[] = [accountId, fromModseq, toModseq, limit];
+    let data = 'data';
+    if (omit && omit.size > 0) {
+      const cases = [...omit].map(([type, fields]) => {
+        params.push(type, fields);
+        return `WHEN $${params.length - 1} THEN data - $${params.length}::text[]`;
+      });
+      data = `CASE type ${cases.join(' ')} ELSE data END AS data`;
+    }
     const { rows } = await db.query<{
       modseq: number;
       type: string;
@@ -76,9 +90,9 @@ export class EventReader {
       command_id: string | null;
       recorded_at: Date;
     }>(
-      `SELECT modseq, type, version, data, command_id, recorded_at FROM events
+      `SELECT modseq, type, version, ${data}, command_id, recorded_at FROM events
         WHERE account_id = $1 AND modseq >= $2 AND modseq <= $3 ORDER BY modseq LIMIT $4`,
-      [accountId, fromModseq, toModseq, limit],
+      params,
     );
     return rows.map((r) => ({
       accountId,

@@ -22,6 +22,12 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Accounts drained at once. */
   concurrency?: number;
+  /**
+   * Per event type, the data fields not published (ProjectionRegistry.unpublished); asked at every pass, as
+   * projections register after the relay is made. Every relay of a deployment must get the same answer: any
+   * relay may publish any account's events.
+   */
+  unpublished?: () => ReadonlyMap<string, readonly string[]>;
 }
 
 export class OutboxRelay {
@@ -32,6 +38,7 @@ export class OutboxRelay {
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
   private readonly concurrency: number;
+  private readonly unpublished: () => ReadonlyMap<string, readonly string[]>;
   private readonly published;
   private readonly failures;
 
@@ -46,6 +53,7 @@ export class OutboxRelay {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.batchSize = options.batchSize ?? 500;
     this.concurrency = options.concurrency ?? 4;
+    this.unpublished = options.unpublished ?? (() => new Map());
     this.published = metrics.counter('jmap_outbox_published_total', 'Events published from the outbox');
     this.failures = metrics.counter('jmap_outbox_publish_failures_total', 'Failed outbox publish attempts');
     metrics.gauge(
@@ -144,11 +152,12 @@ export class OutboxRelay {
       if (pending.rows.length === 0) return 0;
       const first = pending.rows[0].modseq;
       const last = pending.rows[pending.rows.length - 1].modseq;
-      const events = await this.reader.read(tx, accountId, first, last);
+      const omit = this.unpublished();
+      const events = await this.reader.read(tx, accountId, first, last, undefined, omit);
       const types = new Map(pending.rows.map((r) => [r.modseq, r.types]));
       const records = events
         .filter((e) => types.has(e.modseq))
-        .map((e) => toPublished(e, types.get(e.modseq) ?? []));
+        .map((e) => toPublished(e, types.get(e.modseq) ?? [], omit.get(e.event.type)));
       await this.publisher.publish(accountId, records);
       await tx.query('DELETE FROM outbox WHERE account_id = $1 AND modseq <= $2', [accountId, last]);
       this.published.inc(records.length);

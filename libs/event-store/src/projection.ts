@@ -19,6 +19,14 @@ export interface Projection {
   readonly name: string;
   readonly mode: 'inline' | 'background';
   readonly tables: readonly TableSpec[];
+  /**
+   * Inline projections only, optional: data fields, per event type, that only inline projections read (this one
+   * in the command's transaction, and a rebuild from the log). The outbox relay leaves them out of the copy it
+   * publishes (PublishedEvent.omitted), so a large value that only an inline read model needs (EmailCreated's
+   * textExtract, for the full-text document) does not cross the broker to consumers that ignore it. Background
+   * projections and other consumers of the events topic must not read a field named here by any projection.
+   */
+  readonly unpublished?: Readonly<Record<string, readonly string[]>>;
   apply(tx: PoolClient, event: StoredEvent, changes: ChangeRecorder): Promise<void>;
   /**
    * Optional: applies a run of consecutive events of one type at once (the fast path for e.g. the EmailCreated
@@ -41,6 +49,8 @@ export class ProjectionRegistry {
   register(...projections: Projection[]): this {
     for (const p of projections) {
       if (this.list.some((q) => q.name === p.name)) continue;
+      if (p.mode === 'background' && p.unpublished)
+        throw new Error(`projection ${p.name}: only an inline projection may name unpublished fields`);
       this.list.push(p);
     }
     return this;
@@ -56,6 +66,15 @@ export class ProjectionRegistry {
 
   get all(): readonly Projection[] {
     return this.list;
+  }
+
+  /** Per event type, the data fields the outbox relay leaves out (Projection.unpublished of the inline ones). */
+  get unpublished(): ReadonlyMap<string, readonly string[]> {
+    const fields = new Map<string, readonly string[]>();
+    for (const p of this.inline)
+      for (const [type, names] of Object.entries(p.unpublished ?? {}))
+        fields.set(type, [...new Set([...(fields.get(type) ?? []), ...names])]);
+    return fields;
   }
 
   byName(name: string): Projection | undefined {

@@ -32,10 +32,15 @@ export interface PublishedEvent {
    * and a consumer that needs it reads the event from the log (ProjectorRunner does).
    */
   readonly dataOmitted?: boolean;
+  /**
+   * The data fields the relay left out because only inline projections read them (Projection.unpublished); a
+   * consumer that needs the whole event reads it from the log.
+   */
+  readonly omitted?: readonly string[];
 }
 
-export function toPublished(e: StoredEvent, types: readonly string[]): PublishedEvent {
-  return {
+export function toPublished(e: StoredEvent, types: readonly string[], omitted?: readonly string[]): PublishedEvent {
+  const published = {
     accountId: e.accountId,
     modseq: e.modseq,
     type: e.event.type,
@@ -44,6 +49,7 @@ export function toPublished(e: StoredEvent, types: readonly string[]): Published
     types,
     recordedAt: e.recordedAt,
   };
+  return omitted && omitted.length > 0 ? { ...published, omitted } : published;
 }
 
 export function fromPublished(p: PublishedEvent): StoredEvent {

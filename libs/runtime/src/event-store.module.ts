@@ -156,9 +156,15 @@ export class EventStoreModule {
         },
         {
           provide: OUTBOX_RELAY,
-          inject: [PG_POOL, EVENT_PUBLISHER, EVENT_READER, METRICS, LOGGER],
-          useFactory: (pool: Pool, publisher: EventPublisher, reader: EventReader, metrics: Metrics, logger: Logger) =>
-            new OutboxRelay(pool, publisher, reader, metrics, logger),
+          inject: [PG_POOL, EVENT_PUBLISHER, EVENT_READER, PROJECTIONS, METRICS, LOGGER],
+          useFactory: (
+            pool: Pool,
+            publisher: EventPublisher,
+            reader: EventReader,
+            projections: ProjectionRegistry,
+            metrics: Metrics,
+            logger: Logger,
+          ) => new OutboxRelay(pool, publisher, reader, metrics, logger, { unpublished: () => projections.unpublished }),
         },
         CommandHost,
       ],
