@@ -33,7 +33,7 @@ import {
   startTestStack,
   type Credentials,
 } from '@jmap/testing';
-import { cpuBetween, cpuSnapshot } from './process-cpu.js';
+import { cpuBetween, cpuSnapshot, machineLine, machineSnapshot } from './process-cpu.js';
 import { syntheticMessage } from './synthetic-mail.js';
 
 const USING = ['urn:ietf:params:jmap:core', 'urn:ietf:params:jmap:mail'];
@@ -273,8 +273,10 @@ async function main(): Promise<void> {
     const up = await uploadAll(accounts);
     const database = stack.database;
     const cpuBefore = cpuSnapshot(database);
+    const machineBefore = machineSnapshot();
     const imp = await importAll(accounts);
     const cpu = cpuBetween(cpuBefore, cpuSnapshot(database));
+    const machineAfter = machineSnapshot();
     await verify(stack, accounts);
     const lat = [...imp.latencies].sort((a, b) => a - b);
     say('results:');
@@ -294,6 +296,8 @@ async function main(): Promise<void> {
         say(
           `    ${name.padEnd(16)} ${seconds.toFixed(1).padStart(6)} s  ${((seconds * 1000) / MESSAGES).toFixed(2)} ms/msg`,
         );
+      const machine = machineLine(machineBefore, machineAfter, total, imp.seconds);
+      if (machine) say(`  ${machine}`);
     }
   } finally {
     await stack.stop();

@@ -75,3 +75,27 @@ export async function waitQuiet(
   }
   return (Date.now() - start) / 1000;
 }
+
+/** The whole machine's CPU seconds so far (/proc/stat): busy (all but idle and iowait) and stolen by the host. */
+export function machineSnapshot(): { busy: number; steal: number } | null {
+  if (!existsSync('/proc/stat')) return null;
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+  return { busy: (user + nice + system + irq + softirq) / TICKS_PER_SECOND, steal: steal / TICKS_PER_SECOND };
+}
+
+/**
+ * What the machine did during a phase besides the components: cores busy in all, in other processes (busy minus
+ * the components' CPU), and stolen by the host. A run where either is high measured a slower machine.
+ */
+export function machineLine(
+  before: ReturnType<typeof machineSnapshot>,
+  after: ReturnType<typeof machineSnapshot>,
+  components: number,
+  seconds: number,
+): string | null {
+  if (!before || !after) return null;
+  const busy = after.busy - before.busy;
+  const cores = (x: number) => (x / seconds).toFixed(2);
+  return `machine: ${cores(busy)} cores busy, ${cores(Math.max(0, busy - components))} outside these components (the benchmark client included), ${cores(after.steal - before.steal)} stolen by the host`;
+}
