@@ -95,7 +95,9 @@ async function canListen(port: number): Promise<boolean> {
 /**
  * A port for a process to listen on, free now. Taken outside the ephemeral range where there is room below
  * it: a port from listen(0) is free again once probed, and any outgoing connection (Kafka, PostgreSQL, MinIO
- * clients of the processes starting meanwhile) may take it before the service listens (EADDRINUSE).
+ * clients of the processes starting meanwhile) may take it before the service listens (EADDRINUSE). For test
+ * processes only: below the ephemeral range lie the fixed ports of other services, which a long-running server
+ * (the embedded PostgreSQL of `npm start` keeps listen(0)) should not hold.
  */
 export async function freePort(): Promise<number> {
   const [low] = ephemeralPorts();
