@@ -70,15 +70,15 @@ export interface TestStack {
   logTail(service: ServiceName, replica?: number, lines?: number): string;
 }
 
-/** The kernel's range for ephemeral ports (outgoing connections, listen(0)); Linux's default otherwise. */
-function ephemeralPorts(): [number, number] {
+/** The lowest ephemeral port (outgoing connections, listen(0)) of the kernel; Linux's default elsewhere. */
+function lowestEphemeralPort(): number {
   try {
-    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (low > 0 && high >= low) return [low, high];
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (low > 0) return low;
   } catch {
     // not Linux
   }
-  return [32768, 60999];
+  return 32768;
 }
 
 const handedOut = new Set<number>();
@@ -100,7 +100,7 @@ async function canListen(port: number): Promise<boolean> {
  * (the embedded PostgreSQL of `npm start` keeps listen(0)) should not hold.
  */
 export async function freePort(): Promise<number> {
-  const [low] = ephemeralPorts();
+  const low = lowestEphemeralPort();
   const from = 10_000;
   if (low - from >= 1000) {
     for (let attempt = 0; attempt < 50; attempt++) {
