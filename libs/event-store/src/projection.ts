@@ -25,6 +25,7 @@ export interface Projection {
    * publishes (PublishedEvent.omitted), so a large value that only an inline read model needs (EmailCreated's
    * textExtract, for the full-text document) does not cross the broker to consumers that ignore it. Background
    * projections and other consumers of the events topic must not read a field named here by any projection.
+   * The names are those of the stored data, in every version of the event: the relay cuts them before upcasting.
    */
   readonly unpublished?: Readonly<Record<string, readonly string[]>>;
   apply(tx: PoolClient, event: StoredEvent, changes: ChangeRecorder): Promise<void>;
