@@ -3,18 +3,25 @@
  * account's email and password, or Bearer with an API token "jmap_<id>_<secret>".
  *
  * Security bounds: secrets are verified against argon2id hashes; a successful verification is cached for
- * CACHE_TTL_MS under a SHA-256 of the credential together with the principal's credentials version, so a
- * password reset or token revocation takes effect on the next request in every replica. Failed attempts are
+ * CACHE_TTL_MS under a SHA-256 of the credential together with the principal's credentials version. With
+ * `AccessChanges` (ADR 0011), a cached login is answered from memory, the principal and its accounts as last read,
+ * while PostgreSQL has reported no change to them; otherwise, and whenever the listening connection is down, it
+ * reads them again, so a password reset, a disabled principal, a revoked token or a changed share takes effect in
+ * every replica as soon as its notification arrives (without AccessChanges: on the next request). Failed attempts are
  * counted in PostgreSQL per login name and per client address (shared by all replicas); past the limit within
  * the window the gateway answers 429 without verifying anything, so guessing stays slow whichever replica is hit.
  */
 import type { Pool } from '@jmap/platform';
+import type { AccessChanges } from './access-changes.js';
 import type { AccountRecord, AccountsRepository, PrincipalRecord } from './accounts.repository.js';
 import { hashSecret, sha256, verifySecret } from './secrets.js';
 
 export type AuthResult =
-  /** `accounts`, when present, are the principal's accessible accounts read together with it (a cached verification). */
-  | { ok: true; principal: PrincipalRecord; method: 'basic' | 'bearer'; accounts?: AccountRecord[] }
+  /**
+   * `accounts`, when present, are the principal's accessible accounts read together with it (a cached
+   * verification); `fromMemory`: they were not read for this request but remembered (see AccessChanges).
+   */
+  | { ok: true; principal: PrincipalRecord; method: 'basic' | 'bearer'; accounts?: AccountRecord[]; fromMemory?: boolean }
   | { ok: false; status: 401 | 429; reason: string; retryAfterSeconds?: number };
 
 const CACHE_TTL_MS = 10 * 60_000;
@@ -24,6 +31,21 @@ interface CacheEntry {
   principalId: string;
   credentialsVersion: number;
   expires: number;
+  /** The principal and its accounts as last read, with the AccessChanges stamp taken before that read. */
+  known?: Known;
+}
+
+interface Known {
+  principal: PrincipalRecord;
+  accounts: AccountRecord[];
+  stamp: number;
+  /** The token's expiry (ms) for a Bearer login; null: none. */
+  tokenExpires: number | null;
+}
+
+export interface AuthenticateOptions {
+  /** Read the principal and its accounts from the database even when a remembered answer is fresh. */
+  fresh?: boolean;
 }
 
 export interface AuthLimits {
@@ -42,26 +64,27 @@ export class Authenticator {
     private readonly pool: Pool,
     private readonly repo: AccountsRepository,
     private readonly limits: AuthLimits,
+    private readonly changes?: AccessChanges,
   ) {}
 
-  async authenticate(authorization: string | undefined, clientAddress: string): Promise<AuthResult> {
+  async authenticate(authorization: string | undefined, clientAddress: string, options: AuthenticateOptions = {}): Promise<AuthResult> {
     if (!authorization) return { ok: false, status: 401, reason: 'authentication required' };
     const space = authorization.indexOf(' ');
     const scheme = authorization.slice(0, space < 0 ? undefined : space).toLowerCase();
     const value = space < 0 ? '' : authorization.slice(space + 1).trim();
-    if (scheme === 'basic') return this.basic(value, clientAddress);
-    if (scheme === 'bearer') return this.bearer(value, clientAddress);
+    if (scheme === 'basic') return this.basic(value, clientAddress, options);
+    if (scheme === 'bearer') return this.bearer(value, clientAddress, options);
     return { ok: false, status: 401, reason: 'unsupported authentication scheme' };
   }
 
-  private async basic(value: string, clientAddress: string): Promise<AuthResult> {
+  private async basic(value: string, clientAddress: string, options: AuthenticateOptions): Promise<AuthResult> {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return { ok: false, status: 401, reason: 'malformed Basic credentials' };
     const email = decoded.slice(0, colon).trim().toLowerCase();
     const password = decoded.slice(colon + 1);
     const cacheKey = sha256(`basic\u0000${email}\u0000${password}`);
-    const cached = await this.fromCache(cacheKey);
+    const cached = await this.fromCache(cacheKey, options);
     if (cached) return { ok: true, ...cached, method: 'basic' };
 
     const limited = await this.rateLimited([`p:${email}`, `a:${clientAddress}`]);
@@ -80,7 +103,7 @@ export class Authenticator {
     return { ok: true, principal, method: 'basic' };
   }
 
-  private async bearer(value: string, clientAddress: string): Promise<AuthResult> {
+  private async bearer(value: string, clientAddress: string, options: AuthenticateOptions): Promise<AuthResult> {
     const m = /^jmap_([a-z2-7]+)_([a-z2-7]+)$/.exec(value);
     if (!m) {
       const limited = await this.rateLimited([`a:${clientAddress}`]);
@@ -90,7 +113,7 @@ export class Authenticator {
     }
     const [, tokenId, secret] = m;
     const cacheKey = sha256(`bearer\u0000${value}`);
-    const cached = await this.fromCache(cacheKey, tokenId);
+    const cached = await this.fromCache(cacheKey, options, tokenId);
     if (cached) return { ok: true, ...cached, method: 'bearer' };
 
     const limited = await this.rateLimited([`t:${tokenId}`, `a:${clientAddress}`]);
@@ -112,26 +135,46 @@ export class Authenticator {
   /**
    * A cached verification is valid while the principal exists, is enabled and kept its credentials version (and
    * the token, for Bearer, exists and has not expired). The principal's accounts come in the same statement.
+   * What was read last answers without a statement while AccessChanges reports nothing changed since.
    */
-  private async fromCache(key: string, tokenId?: string): Promise<{ principal: PrincipalRecord; accounts: AccountRecord[] } | null> {
+  private async fromCache(
+    key: string,
+    options: AuthenticateOptions,
+    tokenId?: string,
+  ): Promise<{ principal: PrincipalRecord; accounts: AccountRecord[]; fromMemory: boolean } | null> {
     const entry = this.cache.get(key);
-    if (!entry || entry.expires < Date.now()) {
+    const now = Date.now();
+    if (!entry || entry.expires < now) {
       if (entry) this.cache.delete(key);
       return null;
     }
+    const known = entry.known;
+    if (
+      known &&
+      !options.fresh &&
+      this.changes?.isFresh(entry.principalId, known.stamp) &&
+      (known.tokenExpires === null || known.tokenExpires > now)
+    ) {
+      return { principal: known.principal, accounts: known.accounts, fromMemory: true };
+    }
+    entry.known = undefined;
+    const stamp = this.changes?.stamp() ?? 0;
     const found = await this.repo.principalWithAccounts(entry.principalId);
     if (!found || found.principal.disabled || found.principal.credentialsVersion !== entry.credentialsVersion) {
       this.cache.delete(key);
       return null;
     }
+    let tokenExpires: number | null = null;
     if (tokenId) {
       const token = await this.repo.tokenById(tokenId);
       if (!token || (token.expiresAt !== null && token.expiresAt <= new Date())) {
         this.cache.delete(key);
         return null;
       }
+      tokenExpires = token.expiresAt?.getTime() ?? null;
     }
-    return found;
+    if (stamp !== 0) entry.known = { ...found, stamp, tokenExpires };
+    return { ...found, fromMemory: false };
   }
 
   private remember(key: string, principal: PrincipalRecord): void {

@@ -24,9 +24,14 @@ export async function accountForRequest(
   auth: RequestAuth,
 ): Promise<AccountAccess | null> {
   reply.header('x-request-id', requestIdOf(req));
-  const authed = await auth.authenticate(req, reply);
+  let authed = await auth.authenticate(req, reply);
   if (!authed) return null;
   const { accountId } = req.params as { accountId: string };
+  if (authed.fromMemory && !authed.access.has(accountId)) {
+    // Perhaps shared a moment ago: read before answering 404 (ADR 0011).
+    authed = await auth.authenticate(req, reply, { fresh: true });
+    if (!authed) return null;
+  }
   const account = authed.access.get(accountId);
   if (!account) {
     sendNotFound(reply);

@@ -45,11 +45,16 @@ export function registerApiRoute(app: FastifyInstance, deps: ApiRouteDeps): void
   };
 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-    const who = authed.get(req)!;
+    let who = authed.get(req)!;
     const requestId = String(reply.getHeader('x-request-id'));
     try {
       const body = req.body as Buffer | undefined;
       const value = parseRequestBody(body ?? Buffer.alloc(0));
+      if (who.fromMemory && namesUnknownAccount(value, who)) {
+        const fresh = await deps.auth.authenticate(req, reply, { fresh: true });
+        if (!fresh) return reply;
+        who = fresh;
+      }
       const response = await deps.processor.process(value, who, requestId, baseUrlOf(req, deps.publicUrl));
       return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(response));
     } catch (err) {
@@ -62,4 +67,19 @@ export function registerApiRoute(app: FastifyInstance, deps: ApiRouteDeps): void
   };
   app.post('/jmap/api', { onRequest }, handler);
   app.post('/jmap/api/', { onRequest }, handler);
+}
+
+/** Whether a method call of the (not yet validated) request names an account that `who` does not list. */
+function namesUnknownAccount(value: unknown, who: AuthedRequest): boolean {
+  const calls = (value as { methodCalls?: unknown } | null)?.methodCalls;
+  if (!Array.isArray(calls)) return false;
+  for (const call of calls) {
+    const args: unknown = Array.isArray(call) ? call[1] : undefined;
+    if (args === null || typeof args !== 'object') continue;
+    for (const name of ['accountId', 'fromAccountId']) {
+      const id = (args as Record<string, unknown>)[name];
+      if (typeof id === 'string' && !who.access.has(id)) return true;
+    }
+  }
+  return false;
 }

@@ -8,7 +8,7 @@ export interface GatewayConfig {
   core: CoreCapability;
   readWaitTimeoutMs: number;
   uploadExpirySeconds: number;
-  auth: { failuresPerWindow: number; windowSeconds: number };
+  auth: { failuresPerWindow: number; windowSeconds: number; listen: boolean };
 }
 
 export function gatewayConfigFromEnv(): GatewayConfig {
@@ -25,6 +25,7 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     'UPLOAD_EXPIRY_SECONDS',
     'AUTH_FAILURES_PER_WINDOW',
     'AUTH_FAILURE_WINDOW_SECONDS',
+    'AUTH_ACCESS_LISTEN',
   ]);
   return {
     publicUrl: c.PUBLIC_URL ? c.PUBLIC_URL.replace(/\/+$/, '') : null,
@@ -40,6 +41,10 @@ export function gatewayConfigFromEnv(): GatewayConfig {
     },
     readWaitTimeoutMs: c.READ_WAIT_TIMEOUT_MS,
     uploadExpirySeconds: c.UPLOAD_EXPIRY_SECONDS,
-    auth: { failuresPerWindow: c.AUTH_FAILURES_PER_WINDOW, windowSeconds: c.AUTH_FAILURE_WINDOW_SECONDS },
+    auth: {
+      failuresPerWindow: c.AUTH_FAILURES_PER_WINDOW,
+      windowSeconds: c.AUTH_FAILURE_WINDOW_SECONDS,
+      listen: c.AUTH_ACCESS_LISTEN,
+    },
   };
 }

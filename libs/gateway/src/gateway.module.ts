@@ -6,10 +6,18 @@
  */
 import zlib from 'node:zlib';
 import compress from '@fastify/compress';
-import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { AccountsRepository, Authenticator } from '@jmap/accounts';
+import { AccessChanges, AccountsRepository, Authenticator } from '@jmap/accounts';
 import { LOGGER, METRICS, PG_POOL, type Logger, type Metrics, type Pool } from '@jmap/platform';
 import { CORE, MethodRegistry, limitError } from '@jmap/protocol';
 import { registerApiRoute } from './api.route.js';
@@ -17,6 +25,7 @@ import { CapabilityRegistry } from './capability.registry.js';
 import { CoreEchoMethod } from './core-echo.method.js';
 import { gatewayConfigFromEnv, type GatewayConfig } from './gateway-config.js';
 import {
+  ACCESS_CHANGES,
   ACCOUNTS_REPOSITORY,
   AUTHENTICATOR,
   CAPABILITY_REGISTRY,
@@ -33,7 +42,7 @@ import { RequestProcessor } from './request-processor.js';
 import { registerSessionRoutes } from './session.route.js';
 
 @Injectable()
-class GatewayHttp implements OnApplicationBootstrap {
+class GatewayHttp implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -44,12 +53,24 @@ class GatewayHttp implements OnApplicationBootstrap {
     @Inject(HTTP_ROUTES) private readonly routes: HttpRoutesRegistry,
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ACCESS_CHANGES) private readonly accessChanges: AccessChanges | null,
   ) {
     capabilities.register({ urn: CORE, session: () => ({ ...config.core }), account: () => ({}) });
     methods.register(new CoreEchoMethod());
+    if (accessChanges) {
+      metrics.gauge(
+        'jmap_access_listening',
+        '1 while the gateway listens for access changes and answers known logins from memory (ADR 0011), else 0',
+        [],
+        function () {
+          this.set(accessChanges.isListening ? 1 : 0);
+        },
+      );
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.accessChanges?.start();
     const app = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     // Everything lives in one encapsulated plugin scope, so our body parsers and error handler replace the
     // framework's without touching anything else on the server.
@@ -78,6 +99,10 @@ class GatewayHttp implements OnApplicationBootstrap {
       });
       for (const registrar of this.routes.all) await registrar(scope);
     });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.accessChanges?.stop();
   }
 
   private onError(err: FastifyError, url: string, reply: FastifyReply): FastifyReply {
@@ -112,9 +137,15 @@ export class GatewayModule {
         { provide: HTTP_ROUTES, useValue: new HttpRoutesRegistry() },
         { provide: ACCOUNTS_REPOSITORY, inject: [PG_POOL], useFactory: (pool: Pool) => new AccountsRepository(pool) },
         {
+          provide: ACCESS_CHANGES,
+          inject: [PG_POOL, LOGGER],
+          useFactory: (pool: Pool, logger: Logger) => (config.auth.listen ? new AccessChanges(pool, logger) : null),
+        },
+        {
           provide: AUTHENTICATOR,
-          inject: [PG_POOL, ACCOUNTS_REPOSITORY],
-          useFactory: (pool: Pool, repo: AccountsRepository) => new Authenticator(pool, repo, config.auth),
+          inject: [PG_POOL, ACCOUNTS_REPOSITORY, ACCESS_CHANGES],
+          useFactory: (pool: Pool, repo: AccountsRepository, changes: AccessChanges | null) =>
+            new Authenticator(pool, repo, config.auth, changes ?? undefined),
         },
         {
           provide: REQUEST_AUTH,

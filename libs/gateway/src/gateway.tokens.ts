@@ -10,3 +10,5 @@ export const HTTP_ROUTES = Symbol('HTTP_ROUTES');
 export const REQUEST_AUTH = Symbol('REQUEST_AUTH');
 /** RequestProcessor: runs a JMAP Request (the API endpoint and the WebSocket share it). */
 export const REQUEST_PROCESSOR = Symbol('REQUEST_PROCESSOR');
+/** AccessChanges (ADR 0011): when remembered logins are current; null when AUTH_ACCESS_LISTEN is false. */
+export const ACCESS_CHANGES = Symbol('ACCESS_CHANGES');

@@ -3,7 +3,13 @@
  * credentials are missing or wrong, 429 with Retry-After when failed attempts exceeded the limit.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AccountRecord, AccountsRepository, Authenticator, PrincipalRecord } from '@jmap/accounts';
+import type {
+  AccountRecord,
+  AccountsRepository,
+  AuthenticateOptions,
+  Authenticator,
+  PrincipalRecord,
+} from '@jmap/accounts';
 import { CORE, type AccountAccess } from '@jmap/protocol';
 import type { CapabilityRegistry } from './capability.registry.js';
 import { sendProblem, WWW_AUTHENTICATE } from './http-support.js';
@@ -12,6 +18,12 @@ export interface AuthedRequest {
   principal: PrincipalRecord;
   accounts: AccountRecord[];
   access: Map<string, AccountAccess>;
+  /**
+   * The principal and accounts were remembered, not read for this request (ADR 0011): a route that finds an
+   * account missing reads them again with `{ fresh: true }` before answering that it does not exist, so a share
+   * made a moment ago (its notification still on the way) is not refused.
+   */
+  fromMemory: boolean;
 }
 
 export class RequestAuth {
@@ -22,8 +34,12 @@ export class RequestAuth {
   ) {}
 
   /** Resolves the principal or sends the 401/429 answer and returns null. */
-  async authenticate(req: FastifyRequest, reply: FastifyReply): Promise<AuthedRequest | null> {
-    const result = await this.authenticator.authenticate(req.headers.authorization, req.ip);
+  async authenticate(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    options?: AuthenticateOptions,
+  ): Promise<AuthedRequest | null> {
+    const result = await this.authenticator.authenticate(req.headers.authorization, req.ip, options);
     if (!result.ok) {
       if (result.status === 429) {
         reply.header('retry-after', String(result.retryAfterSeconds ?? 60));
@@ -34,7 +50,7 @@ export class RequestAuth {
       }
       return null;
     }
-    return this.load(result.principal, result.accounts);
+    return this.load(result.principal, result.accounts, result.fromMemory);
   }
 
   /** What a principal authenticated some other way (e.g. an EventSource ticket) may use; null when it is gone or disabled. */
@@ -43,7 +59,11 @@ export class RequestAuth {
     return principal && !principal.disabled ? this.load(principal) : null;
   }
 
-  private async load(principal: PrincipalRecord, known?: AccountRecord[]): Promise<AuthedRequest> {
+  private async load(
+    principal: PrincipalRecord,
+    known?: AccountRecord[],
+    fromMemory = false,
+  ): Promise<AuthedRequest> {
     const accounts = known ?? (await this.repo.accessibleAccounts(principal.id));
     const access = new Map<string, AccountAccess>();
     for (const a of accounts) {
@@ -56,6 +76,6 @@ export class RequestAuth {
         capabilities: caps,
       });
     }
-    return { principal, accounts, access };
+    return { principal, accounts, access, fromMemory };
   }
 }

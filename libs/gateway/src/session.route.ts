@@ -20,7 +20,8 @@ export function registerSessionRoutes(
   app.get('/jmap/session', async (req, reply) => {
     reply.header('x-request-id', requestIdOf(req));
     reply.header('cache-control', 'no-cache, no-store, must-revalidate');
-    const authed = await deps.auth.authenticate(req, reply);
+    // Read, not remembered (ADR 0011): clients fetch the Session to learn about accounts shared with them.
+    const authed = await deps.auth.authenticate(req, reply, { fresh: true });
     if (!authed) return reply;
     const session = buildSession(authed.principal, authed.accounts, deps.capabilities, baseUrlOf(req, deps.config.publicUrl));
     return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(session));

@@ -27,6 +27,15 @@ export function createPool(url: string, max: number, applicationName = 'jmap'): 
   return pool;
 }
 
+/**
+ * A connection of its own with the pool's settings, for LISTEN: a pooled connection goes back to the pool after
+ * each query, and a LISTEN lasts only as long as its session.
+ */
+export function createListenClient(pool: pg.Pool, applicationName: string): ListenClient {
+  return new pg.Client({ ...pool.options, application_name: applicationName, keepAlive: true });
+}
+export type ListenClient = pg.Client;
+
 export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {

@@ -316,6 +316,13 @@ export const ENV = spec({
     group: 'auth',
     description: 'Window of the failed-login rate limit.',
   },
+  AUTH_ACCESS_LISTEN: {
+    type: 'bool',
+    default: true,
+    group: 'auth',
+    description:
+      "Gateways answer a verified login's requests with the principal and accounts held in memory, learning of changes (password reset, revoked token, share) through PostgreSQL LISTEN/NOTIFY on a connection of their own (ADR 0011). Set false when DATABASE_URL goes through a pooler that does not keep sessions (PgBouncer in transaction mode): every request then reads them from the database.",
+  },
 
   // --- tracing (OpenTelemetry; off unless an endpoint is set) ---
   OTEL_EXPORTER_OTLP_ENDPOINT: {

@@ -207,6 +207,77 @@ describe('authentication', () => {
   });
 });
 
+describe('remembered logins (ADR 0011)', () => {
+  const mailboxGet = (client: JmapTestClient, accountId: string) =>
+    client.api([CORE, MAIL], [['Mailbox/get', { accountId, ids: null, properties: ['role'] }, 'm']]);
+  const responseName = (res: {
+    body: { methodResponses: Array<[string, Record<string, unknown>, string]> };
+  }) =>
+    res.body.methodResponses[0][0] === 'error'
+      ? String(res.body.methodResponses[0][1].type)
+      : res.body.methodResponses[0][0];
+  async function until<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const value = await probe();
+      if (done(value)) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}: ${JSON.stringify(value)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  it('reports that the gateway listens for access changes', async () => {
+    const text = await (await fetch(`${stack.opsUrl('gateway')}/metrics`)).text();
+    expect(text).toMatch(/^jmap_access_listening\{[^}]*\} 1$/m);
+  });
+
+  it('answers a request for an account shared a moment ago, and refuses it once the share is removed', async () => {
+    const erin = await stack.createAccount('erin@example.com', 'erin-secret');
+    const project = await stack.createAccount('project@example.com', 'project-secret');
+    const client = alice.as({ email: 'erin@example.com', password: 'erin-secret' });
+    // The second request and later ones are answered with the login held in memory.
+    for (let i = 0; i < 3; i++)
+      expect(responseName(await mailboxGet(client, erin.accountId))).toBe('Mailbox/get');
+    await stack.db.query('INSERT INTO account_access (principal_id, account_id) VALUES ($1, $2)', [
+      erin.principalId,
+      project.accountId,
+    ]);
+    // No waiting for the notification: an account the remembered login does not list is looked up first.
+    expect(responseName(await mailboxGet(client, project.accountId))).toBe('Mailbox/get');
+    await stack.db.query('DELETE FROM account_access WHERE principal_id = $1 AND account_id = $2', [
+      erin.principalId,
+      project.accountId,
+    ]);
+    await until(
+      'the removed share is refused',
+      () => mailboxGet(client, project.accountId),
+      (r) => responseName(r) === 'accountNotFound',
+    );
+    expect(responseName(await mailboxGet(client, erin.accountId))).toBe('Mailbox/get');
+  });
+
+  it('refuses a remembered login once its principal is disabled', async () => {
+    await stack.createAccount('frank@example.com', 'frank-secret');
+    const login = basic('frank@example.com', 'frank-secret');
+    const address = freshAddress();
+    for (let i = 0; i < 3; i++) expect((await sessionStatus(login, address)).status).toBe(200);
+    const api = () =>
+      fetch(`${stack.url}/jmap/api`, {
+        method: 'POST',
+        headers: { authorization: login, 'content-type': 'application/json', 'x-forwarded-for': address },
+        body: JSON.stringify({ using: [CORE], methodCalls: [['Core/echo', {}, 'e']] }),
+      });
+    for (let i = 0; i < 3; i++) expect((await api()).status).toBe(200);
+    await stack.db.query("UPDATE principals SET disabled = true WHERE email = 'frank@example.com'");
+    await until(
+      'the disabled principal is refused',
+      async () => (await api()).status,
+      (status) => status === 401,
+    );
+    expect((await sessionStatus(login, address)).status).toBe(401);
+  });
+});
+
 describe('failed-login rate limit', () => {
   it('answers 429 with Retry-After for a principal after repeated failures, from any address, even with the right password', async () => {
     // dave is used by no other test, so these are his only failures.
