@@ -19,6 +19,7 @@
  *
  *   npm run bench:email-query
  *   BENCH_SIZES=10000 BENCH_ITERATIONS=500 npm run bench:email-query
+ * BENCH_NODE_OPTIONS reaches the services' NODE_OPTIONS (for diagnosis, e.g. a profiler preload).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -232,7 +233,10 @@ async function main(): Promise<void> {
   say('starting the distributed stack (gateway, mailbox-service, email-service)');
   const stack = await startTestStack({
     services: ['gateway', 'mailbox-service', 'email-service'],
-    env: { LOG_LEVEL: 'warn' },
+    env: {
+      LOG_LEVEL: 'warn',
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    },
   });
   const db: Pool = createPool(stack.databaseUrl, 4, 'bench-seed');
   const processor = new CommandProcessor(
