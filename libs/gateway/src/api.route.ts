@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger, Metrics } from '@jmap/platform';
 import { limitError, parseRequestBody, RequestError } from '@jmap/protocol';
 import { baseUrlOf, requestIdOf, sendRequestError } from './http-support.js';
-import type { AuthedRequest, RequestAuth } from './request-auth.js';
+import { namesUnknownAccount, type AuthedRequest, type RequestAuth } from './request-auth.js';
 import type { RequestProcessor } from './request-processor.js';
 
 export interface ApiRouteDeps {
@@ -67,19 +67,4 @@ export function registerApiRoute(app: FastifyInstance, deps: ApiRouteDeps): void
   };
   app.post('/jmap/api', { onRequest }, handler);
   app.post('/jmap/api/', { onRequest }, handler);
-}
-
-/** Whether a method call of the (not yet validated) request names an account that `who` does not list. */
-function namesUnknownAccount(value: unknown, who: AuthedRequest): boolean {
-  const calls = (value as { methodCalls?: unknown } | null)?.methodCalls;
-  if (!Array.isArray(calls)) return false;
-  for (const call of calls) {
-    const args: unknown = Array.isArray(call) ? call[1] : undefined;
-    if (args === null || typeof args !== 'object') continue;
-    for (const name of ['accountId', 'fromAccountId']) {
-      const id = (args as Record<string, unknown>)[name];
-      if (typeof id === 'string' && !who.access.has(id)) return true;
-    }
-  }
-  return false;
 }

@@ -53,6 +53,19 @@ export class RequestAuth {
     return this.load(result.principal, result.accounts, result.fromMemory);
   }
 
+  /**
+   * The same check for a connection that outlives its handshake (a WebSocket), on the handshake's credentials and
+   * address, without an HTTP answer: null when they are no longer accepted (401 or 429 on a new request).
+   */
+  async recheck(
+    authorization: string | undefined,
+    clientAddress: string,
+    options?: AuthenticateOptions,
+  ): Promise<AuthedRequest | null> {
+    const result = await this.authenticator.authenticate(authorization, clientAddress, options);
+    return result.ok ? this.load(result.principal, result.accounts, result.fromMemory) : null;
+  }
+
   /** What a principal authenticated some other way (e.g. an EventSource ticket) may use; null when it is gone or disabled. */
   async loadById(principalId: string): Promise<AuthedRequest | null> {
     const principal = await this.repo.principalById(principalId);
@@ -78,4 +91,19 @@ export class RequestAuth {
     }
     return { principal, accounts, access, fromMemory };
   }
+}
+
+/** Whether a method call of a (not yet validated) Request names an account that `who` does not list. */
+export function namesUnknownAccount(request: unknown, who: AuthedRequest): boolean {
+  const calls = (request as { methodCalls?: unknown } | null)?.methodCalls;
+  if (!Array.isArray(calls)) return false;
+  for (const call of calls) {
+    const args: unknown = Array.isArray(call) ? call[1] : undefined;
+    if (args === null || typeof args !== 'object') continue;
+    for (const name of ['accountId', 'fromAccountId']) {
+      const id = (args as Record<string, unknown>)[name];
+      if (typeof id === 'string' && !who.access.has(id)) return true;
+    }
+  }
+  return false;
 }

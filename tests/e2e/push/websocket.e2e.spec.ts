@@ -4,7 +4,16 @@
  * RequestError for request-level errors, and StateChanges with pushState after WebSocketPushEnable.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizationHeader, openJmapSocket, sleep, startTestStack, type JmapSocket, type JmapTestClient, type TestStack } from '@jmap/testing';
+import {
+  authorizationHeader,
+  openJmapSocket,
+  sleep,
+  startTestStack,
+  within,
+  type JmapSocket,
+  type JmapTestClient,
+  type TestStack,
+} from '@jmap/testing';
 
 const CORE = 'urn:ietf:params:jmap:core';
 const MAIL = 'urn:ietf:params:jmap:mail';
@@ -100,5 +109,47 @@ describe('JMAP over WebSocket (RFC 8887)', () => {
     const caughtUp = await ws.messages.next((m) => m['@type'] === 'StateChange', 5000, count);
     expect(caughtUp.changed).toEqual({ [accountId]: { Mailbox: missed } });
     await ws.close();
+  });
+});
+
+describe('the credentials over the life of a WebSocket (ADR 0011)', () => {
+  it('serves an account shared after the handshake, and closes with 1008 once the password is reset', async () => {
+    const user = { email: 'ws-reset@example.com', password: 'ws-reset-password' };
+    const me = await stack.createAccount(user.email, user.password);
+    const team = await stack.createAccount('ws-team@example.com', 'ws-team-password');
+    const ws = await openJmapSocket(wsUrl, authorizationHeader(user));
+    const answer = async (id: string, account: string) => {
+      ws.send({
+        '@type': 'Request',
+        id,
+        using: [CORE, MAIL],
+        methodCalls: [['Mailbox/get', { accountId: account, ids: null, properties: ['role'] }, 'g']],
+      });
+      const [name, args] = ((await ws.messages.next((m) => m.requestId === id, 5000)).methodResponses as Array<
+        [string, Record<string, unknown>]
+      >)[0];
+      return name === 'error' ? `error ${String(args.type)}` : name;
+    };
+    expect(await answer('A1', me.accountId)).toBe('Mailbox/get');
+    expect(await answer('A2', team.accountId)).toBe('error accountNotFound');
+    await stack.db.query('INSERT INTO account_access (principal_id, account_id) VALUES ($1, $2)', [
+      me.principalId,
+      team.accountId,
+    ]);
+    // At once, on the open connection: an account the remembered login lacks is looked up before it is refused.
+    expect(await answer('A3', team.accountId)).toBe('Mailbox/get');
+
+    const closed = new Promise<number>((resolve) => ws.socket.once('close', (code) => resolve(code)));
+    expect((await stack.admin(['password', 'reset', user.email, '--password', 'ws-reset-new'])).code).toBe(0);
+    // The reset reaches the gateway as a notification; from then on a request closes the connection.
+    for (let i = 0; ws.socket.readyState === ws.socket.OPEN; i++) {
+      if (i > 200) throw new Error('the connection stayed open after the password reset');
+      ws.send({ '@type': 'Request', id: `E${i}`, using: [CORE], methodCalls: [['Core/echo', {}, 'e']] });
+      await sleep(50);
+    }
+    expect(await within(closed, 5000, 'the close')).toBe(1008);
+    const replies = ws.messages.all.filter((m) => typeof m.requestId === 'string' && m.requestId.startsWith('E'));
+    expect(replies.every((m) => m['@type'] === 'Response')).toBe(true);
+    await expect(openJmapSocket(wsUrl, authorizationHeader(user))).rejects.toThrow(/HTTP 401/);
   });
 });

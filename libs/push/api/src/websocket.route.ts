@@ -9,11 +9,23 @@
  *   changes since the given pushState (section 4.3.5.2); `WebSocketPushDisable` stops them.
  *
  * Binary frames close the connection with 1003 (section 4.3.1); a message is at most maxSizeRequest octets.
+ *
+ * Each Request is authenticated again with the handshake's credentials (answered from memory while nothing about
+ * them changed, ADR 0011): it is processed with the accounts the principal may use now, and once the credentials
+ * are no longer accepted (password reset, token revoked, principal disabled) the connection closes with 1008.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { type AuthedRequest, type RequestAuth, type RequestProcessor, baseUrlOf, requestIdOf, sendProblem } from '@jmap/gateway';
+import {
+  type AuthedRequest,
+  type RequestAuth,
+  type RequestProcessor,
+  baseUrlOf,
+  namesUnknownAccount,
+  requestIdOf,
+  sendProblem,
+} from '@jmap/gateway';
 import type { Logger, Pool } from '@jmap/platform';
 import { RequestError, limitError, parseRequestBody } from '@jmap/protocol';
 import { toStateStrings, type TypeStates } from '@jmap/push-domain';
@@ -53,7 +65,10 @@ export function registerWebSocketRoute(app: FastifyInstance, deps: WebSocketDeps
   const handler = (socket: WebSocket, req: FastifyRequest) => {
     const who = authed.get(req);
     if (!who) return socket.close(1008);
-    new JmapSocket(socket, who, baseUrlOf(req, deps.publicUrl), deps).listen();
+    const { authorization } = req.headers;
+    const address = req.ip;
+    const recheck = (fresh: boolean) => deps.auth.recheck(authorization, address, { fresh });
+    new JmapSocket(socket, who, recheck, baseUrlOf(req, deps.publicUrl), deps).listen();
   };
   app.get(WEBSOCKET_PATH, { websocket: true, onRequest }, handler);
   app.get(`${WEBSOCKET_PATH}/`, { websocket: true, onRequest }, handler);
@@ -65,7 +80,9 @@ class JmapSocket {
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly who: AuthedRequest,
+    private who: AuthedRequest,
+    /** The handshake's credentials checked again: the principal and accounts now, or null when refused. */
+    private readonly recheck: (fresh: boolean) => Promise<AuthedRequest | null>,
     private readonly baseUrl: string,
     private readonly deps: WebSocketDeps,
   ) {}
@@ -123,6 +140,14 @@ class JmapSocket {
   private async request(value: Record<string, unknown>): Promise<void> {
     const id = value.id;
     if (id !== undefined && typeof id !== 'string') return this.requestError(new RequestError('notRequest', '"id" must be a String.'), null);
+    let who = await this.recheck(false);
+    // An account the remembered login does not list may have been shared a moment ago: read before refusing it.
+    if (who?.fromMemory && namesUnknownAccount(value, who)) who = await this.recheck(true);
+    if (!who) {
+      this.socket.close(1008, 'the credentials are no longer accepted');
+      return;
+    }
+    this.who = who;
     const release = this.deps.processor.limiter.tryAcquire(this.who.principal.id);
     if (!release) {
       return this.requestError(limitError('maxConcurrentRequests', `At most ${this.deps.processor.limiter.max} requests at once per user.`), id);
