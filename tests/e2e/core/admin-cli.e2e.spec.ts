@@ -1,6 +1,7 @@
 /**
  * The admin command line (`npm run admin -- ...`) against a real database, checked through logins at the gateway:
- * accounts, domains, API tokens, password resets, migrations; --json output; exit codes 0, 1 and 2.
+ * accounts, domains, API tokens, password resets, migrations; --json output; exit codes 0, 1 and 2. The gateway
+ * runs with AUTH_ACCESS_LISTEN=false (ADR 0011): it reads every request's login from the database.
  */
 import { startTestStack, type TestStack } from '@jmap/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ let stack: TestStack;
 let ivyAccount: string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ env: { AUTH_ACCESS_LISTEN: 'false' } });
   // The accounts the tests below work on, created side by side.
   const [, ivy] = await Promise.all(
     ['henry', 'ivy', 'jack', 'kate', 'liam'].map((n) => stack.createAccount(`${n}@example.com`, `${n}-old`)),
@@ -141,6 +142,25 @@ describe('admin: tokens and passwords', () => {
     expect(r.code).toBe(0);
     expect(await login(basic('kate@example.com', 'kate-old'))).toBe(401);
     expect(await login(basic('kate@example.com', 'kate-new'))).toBe(200);
+  });
+
+  it('with AUTH_ACCESS_LISTEN=false, applies a reset to the very next API request of a login used before', async () => {
+    const login = basic('mia@example.com', 'mia-old');
+    await stack.createAccount('mia@example.com', 'mia-old');
+    const echo = () =>
+      fetch(`${stack.url}/jmap/api`, {
+        method: 'POST',
+        headers: { authorization: login, 'content-type': 'application/json' },
+        body: JSON.stringify({ using: ['urn:ietf:params:jmap:core'], methodCalls: [['Core/echo', {}, 'e']] }),
+      });
+    for (let i = 0; i < 3; i++) expect((await echo()).status).toBe(200);
+    expect((await stack.admin(['password', 'reset', 'mia@example.com', '--password', 'mia-new'])).code).toBe(
+      0,
+    );
+    expect((await echo()).status).toBe(401);
+    const metrics = await (await fetch(`${stack.opsUrl('gateway')}/metrics`)).text();
+    expect(metrics).toContain('jmap_api_requests_total');
+    expect(metrics).not.toContain('jmap_access_listening');
   });
 
   it('generates and prints the new password when none is given', async () => {
