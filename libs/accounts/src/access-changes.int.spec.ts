@@ -263,7 +263,7 @@ describe('a stalled listening connection (ADR 0011)', () => {
       listenerPool,
       { info: () => undefined, warn: (_o: unknown, m?: string) => void warnings.push(String(m)) },
       {
-        heartbeatMs: 300,
+        heartbeatMs: 1000,
       },
     );
     const stalledAuth = new Authenticator(
