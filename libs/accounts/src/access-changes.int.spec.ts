@@ -183,6 +183,26 @@ describe('AccessChanges and the Authenticator (ADR 0011)', () => {
     expect(changes.isFresh(jo.principalId, changes.stamp())).toBe(true);
   });
 
+  it('calls the watchers of the principal a change concerns, all of them on TRUNCATE, and none once stopped', async () => {
+    const nia = await repo.createAccount({ email: 'nia@example.com' });
+    const oz = await repo.createAccount({ email: 'oz@example.com' });
+    expect(await changes.sync()).toBe(true); // their creation's notifications, before anyone watches
+    const calls: string[] = [];
+    const stopNia = changes.watch(nia.principalId, () => calls.push('nia'));
+    const stopOz = changes.watch(oz.principalId, () => calls.push('oz'));
+    await pool.query("UPDATE principals SET name = 'Nia' WHERE id = $1", [nia.principalId]);
+    expect(await changes.sync()).toBe(true);
+    expect(calls).toEqual(['nia']);
+    await pool.query('TRUNCATE api_tokens');
+    expect(await changes.sync()).toBe(true);
+    expect(calls.sort()).toEqual(['nia', 'nia', 'oz']);
+    stopNia();
+    stopOz();
+    await pool.query("UPDATE principals SET name = 'Nia again' WHERE id = $1", [nia.principalId]);
+    expect(await changes.sync()).toBe(true);
+    expect(calls).toHaveLength(3);
+  });
+
   it('reads every remembered answer again after a TRUNCATE', async () => {
     const login = basic('kim@example.com', 'kim@example.com-pw');
     await loggedIn('kim@example.com', login);
@@ -194,8 +214,10 @@ describe('AccessChanges and the Authenticator (ADR 0011)', () => {
 
   it('reads the database while its connection is gone, and remembers again once it listens anew', async () => {
     const login = basic('lou@example.com', 'lou@example.com-pw');
-    await loggedIn('lou@example.com', login);
+    const lou = await loggedIn('lou@example.com', login);
     expect(okResult(await auth.authenticate(login, '10.1.0.8')).fromMemory).toBe(true);
+    let toldAgain = false;
+    const stopWatching = changes.watch(lou.principal.id, () => (toldAgain = true));
     const { rows } = await pool.query<{ ok: boolean }>(
       "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'access-changes-int-listener'",
     );
@@ -208,6 +230,8 @@ describe('AccessChanges and the Authenticator (ADR 0011)', () => {
     okResult(await auth.authenticate(fresh, '10.1.0.8'));
     expect(okResult(await auth.authenticate(fresh, '10.1.0.8')).fromMemory).toBe(false);
     await until('listening again', () => changes.isListening);
+    await until('the watcher is told that anything may have changed meanwhile', () => toldAgain);
+    stopWatching();
     okResult(await auth.authenticate(fresh, '10.1.0.8'));
     expect(okResult(await auth.authenticate(fresh, '10.1.0.8')).fromMemory).toBe(true);
   });

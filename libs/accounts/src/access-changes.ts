@@ -10,6 +10,10 @@
  * notification for its principal (or for all) arrived after it. A notification that arrives while the read is in
  * flight therefore makes that read's answer stale at once: a change committed during the read is never missed.
  *
+ * Long-lived connections (EventSource, WebSocket) `watch` their principal: the watcher is called when a change
+ * concerning it is reported, and for every principal when the connection listens again after a loss (what changed
+ * meanwhile is unknown), so that such a connection can check its credentials and accounts again.
+ *
  * When the connection is down, or a heartbeat (a notification this process sends itself through the pool every
  * `heartbeatMs`) has not come back within `heartbeatMs`, nothing is fresh: every request reads the database, as
  * without memory, until the connection listens again. A change therefore reaches a gateway's answers once
@@ -46,6 +50,7 @@ export class AccessChanges {
   private readonly nonce = randomUUID();
   private proofs = 0;
   private readonly waiting = new Map<string, () => void>();
+  private readonly watchers = new Map<string, Set<() => void>>();
   private readonly heartbeatMs: number;
   private readonly applicationName: string;
 
@@ -75,6 +80,19 @@ export class AccessChanges {
     clearTimeout(this.retry);
     const client = this.client;
     if (client) this.lost(client);
+  }
+
+  /** Calls `listener` whenever a change concerning `principalId` may have happened; returns the way to stop. */
+  watch(principalId: string, listener: () => void): () => void {
+    let set = this.watchers.get(principalId);
+    if (!set) this.watchers.set(principalId, (set = new Set()));
+    set.add(listener);
+    const watching = set;
+    return () => {
+      watching.delete(listener);
+      if (watching.size === 0 && this.watchers.get(principalId) === watching)
+        this.watchers.delete(principalId);
+    };
   }
 
   /** Take before reading what an answer is made of; keep the answer with it. 0 (never fresh) while not listening. */
@@ -123,10 +141,25 @@ export class AccessChanges {
     }
     if (payload === '*' || this.changed.size >= CHANGED_MAX) {
       this.invalidateAll();
-      return;
+    } else {
+      this.counter++;
+      this.changed.set(payload, this.counter);
     }
-    this.counter++;
-    this.changed.set(payload, this.counter);
+    this.tellWatchers(payload === '*' ? null : payload);
+  }
+
+  /** Calls the watchers of one principal, or of all (null). */
+  private tellWatchers(principalId: string | null): void {
+    const sets = principalId === null ? [...this.watchers.values()] : [this.watchers.get(principalId)];
+    for (const set of sets) {
+      for (const listener of set ? [...set] : []) {
+        try {
+          listener();
+        } catch (err) {
+          this.logger.warn({ err: (err as Error).message }, 'an access-change watcher failed');
+        }
+      }
+    }
   }
 
   private async connect(): Promise<void> {
@@ -150,6 +183,8 @@ export class AccessChanges {
     this.listening = true;
     this.reconnectMs = RECONNECT_MIN_MS;
     this.logger.info({ channel: ACCESS_CHANNEL }, 'listening for access changes');
+    // Whatever changed while nobody listened: every watcher checks again.
+    this.tellWatchers(null);
     this.heartbeat = setInterval(() => {
       void this.sync().then((ok) => {
         if (!ok && this.client === client)

@@ -149,9 +149,13 @@ export class GatewayModule {
         },
         {
           provide: REQUEST_AUTH,
-          inject: [AUTHENTICATOR, ACCOUNTS_REPOSITORY, CAPABILITY_REGISTRY],
-          useFactory: (authenticator: Authenticator, repo: AccountsRepository, capabilities: CapabilityRegistry) =>
-            new RequestAuth(authenticator, repo, capabilities),
+          inject: [AUTHENTICATOR, ACCOUNTS_REPOSITORY, CAPABILITY_REGISTRY, ACCESS_CHANGES],
+          useFactory: (
+            authenticator: Authenticator,
+            repo: AccountsRepository,
+            capabilities: CapabilityRegistry,
+            changes: AccessChanges | null,
+          ) => new RequestAuth(authenticator, repo, capabilities, changes),
         },
         {
           provide: REQUEST_PROCESSOR,

@@ -4,6 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {
+  AccessChanges,
   AccountRecord,
   AccountsRepository,
   AuthenticateOptions,
@@ -31,7 +32,17 @@ export class RequestAuth {
     private readonly authenticator: Authenticator,
     private readonly repo: AccountsRepository,
     private readonly capabilities: CapabilityRegistry,
+    private readonly changes: AccessChanges | null = null,
   ) {}
+
+  /**
+   * For a connection that stays open (EventSource, WebSocket): calls `listener` when a change concerning the
+   * principal may have happened (ADR 0011), so the connection checks its credentials and accounts again; returns
+   * the way to stop. Without AccessChanges (AUTH_ACCESS_LISTEN=false) it is never called.
+   */
+  watch(principalId: string, listener: () => void): () => void {
+    return this.changes?.watch(principalId, listener) ?? (() => undefined);
+  }
 
   /** Resolves the principal or sends the 401/429 answer and returns null. */
   async authenticate(

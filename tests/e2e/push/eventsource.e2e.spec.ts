@@ -150,3 +150,46 @@ describe('EventSource (RFC 8620 section 7.3)', () => {
     forged.close();
   });
 });
+
+describe('an open EventSource after its credentials or accounts change (ADR 0011)', () => {
+  it('ends once the password it was opened with is reset, and the reconnect is refused', async () => {
+    const user = { email: 'es-reset@example.com', password: 'es-reset-password' };
+    await stack.createAccount(user.email, user.password);
+    const es = await openEventSource(url('types=*&closeafter=no&ping=0'), auth(user));
+    expect(es.status).toBe(200);
+    expect((await stack.admin(['password', 'reset', user.email, '--password', 'es-reset-new'])).code).toBe(0);
+    await within(es.ended, 10_000, 'the end of the stream');
+    const again = await openEventSource(url('types=*&closeafter=no&ping=0'), auth(user));
+    expect(again.status).toBe(401);
+    again.close();
+  });
+
+  it('opened with a ticket: ends once an account it pushes for is unshared, and stays open for other changes', async () => {
+    const user = { email: 'es-shared@example.com', password: 'es-shared-password' };
+    const me = await stack.createAccount(user.email, user.password);
+    const team = await stack.createAccount('es-team@example.com', 'es-team-password');
+    await stack.db.query('INSERT INTO account_access (principal_id, account_id) VALUES ($1, $2)', [
+      me.principalId,
+      team.accountId,
+    ]);
+    const client = stack.client(user);
+    const ticket = (await (await client.fetch('/jmap/eventsource-token', { method: 'POST' })).json()) as { token: string };
+    const es = await openEventSource(url(`types=*&closeafter=no&ping=0&token=${encodeURIComponent(ticket.token)}`));
+    expect(es.status).toBe(200);
+    // A change that keeps both accounts (a new share of a third one) leaves the stream open and pushing.
+    const other = await stack.createAccount('es-other@example.com', 'es-other-password');
+    await stack.db.query('INSERT INTO account_access (principal_id, account_id) VALUES ($1, $2)', [
+      me.principalId,
+      other.accountId,
+    ]);
+    const state = await createMailbox(client, team.accountId, 'Still pushed');
+    const pushed = await es.events.next((e) => e.event === 'state' && JSON.parse(e.data).changed[team.accountId]?.Mailbox === state, 10_000);
+    expect(pushed).toBeDefined();
+    await stack.db.query('DELETE FROM account_access WHERE principal_id = $1 AND account_id = $2', [
+      me.principalId,
+      team.accountId,
+    ]);
+    await within(es.ended, 10_000, 'the end of the stream');
+  });
+});
+

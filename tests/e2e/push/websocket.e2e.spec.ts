@@ -152,4 +152,15 @@ describe('the credentials over the life of a WebSocket (ADR 0011)', () => {
     expect(replies.every((m) => m['@type'] === 'Response')).toBe(true);
     await expect(openJmapSocket(wsUrl, authorizationHeader(user))).rejects.toThrow(/HTTP 401/);
   });
+
+  it('closes an idle connection that only receives push with 1008 once the credentials are refused', async () => {
+    const user = { email: 'ws-idle@example.com', password: 'ws-idle-password' };
+    await stack.createAccount(user.email, user.password);
+    const ws = await openJmapSocket(wsUrl, authorizationHeader(user));
+    ws.send({ '@type': 'WebSocketPushEnable', dataTypes: null });
+    const closed = new Promise<number>((resolve) => ws.socket.once('close', (code) => resolve(code)));
+    await sleep(200);
+    await stack.db.query('UPDATE principals SET disabled = true WHERE email = $1', [user.email]);
+    expect(await within(closed, 10_000, 'the close')).toBe(1008);
+  });
 });

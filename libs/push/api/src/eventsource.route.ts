@@ -10,6 +10,9 @@
  * - "ping" events ({"interval": n}, no id) whenever `n` seconds passed since the last event; the interval is
  *   clamped to [EVENTSOURCE_MIN_PING_SECONDS, 3600].
  * - closeafter=state ends the response after the first state event.
+ * - When a change to the principal's credentials or accounts is reported (ADR 0011), the stream checks them again
+ *   (the Authorization header's credentials; for a ticket, the principal) and ends once they are refused or an
+ *   account it pushes for is no longer accessible; the client's reconnect is then authenticated anew.
  *
  * The response is written directly to the socket (no compression, no buffering), so events leave at once.
  */
@@ -80,9 +83,17 @@ export function registerEventSourceRoutes(app: FastifyInstance, deps: EventSourc
       if (closed) return;
       closed = true;
       clearTimeout(pingTimer);
+      unwatch();
       session?.close();
       raw.end();
     };
+    const { authorization } = req.headers;
+    const address = req.ip;
+    const byTicket = typeof (req.query as Record<string, unknown>).token === 'string';
+    const accountIds = [...who.access.keys()];
+    // A ticket only opens the stream: later checks are about the principal, not the expired ticket.
+    const recheck = () => (byTicket ? deps.auth.loadById(who.principal.id) : deps.auth.recheck(authorization, address));
+    let unwatch: () => void = () => undefined;
     const lastEventId = req.headers['last-event-id'];
     // Opened before the headers are sent, so an error here is still an HTTP error.
     const session = await openPushSession(
@@ -90,7 +101,7 @@ export function registerEventSourceRoutes(app: FastifyInstance, deps: EventSourc
       deps.hub,
       {
         kind: 'eventsource',
-        accountIds: [...who.access.keys()],
+        accountIds,
         filter: params.types,
         lastSeen: typeof lastEventId === 'string' ? lastEventId : null,
         end: () => end(),
@@ -109,7 +120,17 @@ export function registerEventSourceRoutes(app: FastifyInstance, deps: EventSourc
     raw.once('close', () => {
       closed = true;
       clearTimeout(pingTimer);
+      unwatch();
       session.close();
+    });
+    unwatch = deps.auth.watch(who.principal.id, () => {
+      void recheck().then(
+        (now) => {
+          if (!now || accountIds.some((id) => !now.access.has(id))) end();
+        },
+        // The database did not answer: keep the stream; the next change checks again.
+        (err: unknown) => deps.logger.warn({ err }, 'event source: credentials not checked again'),
+      );
     });
     write(': jmap event source\n\n');
     if (session.catchUp) sendState(session.catchUp);

@@ -12,7 +12,9 @@
  *
  * Each Request is authenticated again with the handshake's credentials (answered from memory while nothing about
  * them changed, ADR 0011): it is processed with the accounts the principal may use now, and once the credentials
- * are no longer accepted (password reset, token revoked, principal disabled) the connection closes with 1008.
+ * are no longer accepted (password reset, token revoked, principal disabled) the connection closes with 1008. The
+ * same check runs when such a change is reported while the connection is idle, and the connection also closes with
+ * 1008 when push is on for an account the principal may no longer use.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -68,7 +70,10 @@ export function registerWebSocketRoute(app: FastifyInstance, deps: WebSocketDeps
     const { authorization } = req.headers;
     const address = req.ip;
     const recheck = (fresh: boolean) => deps.auth.recheck(authorization, address, { fresh });
-    new JmapSocket(socket, who, recheck, baseUrlOf(req, deps.publicUrl), deps).listen();
+    const jmap = new JmapSocket(socket, who, recheck, baseUrlOf(req, deps.publicUrl), deps);
+    jmap.listen();
+    const unwatch = deps.auth.watch(who.principal.id, () => void jmap.checkAgain());
+    socket.once('close', unwatch);
   };
   app.get(WEBSOCKET_PATH, { websocket: true, onRequest }, handler);
   app.get(`${WEBSOCKET_PATH}/`, { websocket: true, onRequest }, handler);
@@ -76,6 +81,8 @@ export function registerWebSocketRoute(app: FastifyInstance, deps: WebSocketDeps
 
 class JmapSocket {
   private push: PushSession | null = null;
+  /** The accounts `push` was opened for. */
+  private pushAccounts: string[] = [];
   private pushOpening = 0;
 
   constructor(
@@ -100,6 +107,23 @@ class JmapSocket {
       this.push?.close();
       this.push = null;
     });
+  }
+
+  /** After a reported change to the principal's credentials or accounts (ADR 0011). */
+  async checkAgain(): Promise<void> {
+    let who: AuthedRequest | null;
+    try {
+      who = await this.recheck(false);
+    } catch (err) {
+      // The database did not answer: keep the connection; its next Request checks again.
+      this.deps.logger.warn({ err }, 'websocket: credentials not checked again');
+      return;
+    }
+    if (!who) return this.socket.close(1008, 'the credentials are no longer accepted');
+    if (this.push && this.pushAccounts.some((id) => !who.access.has(id))) {
+      return this.socket.close(1008, 'push is on for an account that is no longer accessible');
+    }
+    this.who = who;
   }
 
   private send(message: unknown): void {
@@ -175,12 +199,13 @@ class JmapSocket {
     this.push?.close();
     this.push = null;
     const attempt = ++this.pushOpening;
+    const accountIds = [...this.who.access.keys()];
     const session = await openPushSession(
       this.deps.db,
       this.deps.hub,
       {
         kind: 'websocket',
-        accountIds: [...this.who.access.keys()],
+        accountIds,
         filter: Array.isArray(dataTypes) ? new Set(dataTypes as string[]) : null,
         lastSeen: typeof pushState === 'string' ? pushState : null,
         end: () => this.socket.close(1001, 'server shutting down'),
@@ -190,6 +215,7 @@ class JmapSocket {
     // Disabled, re-enabled or closed while the session opened.
     if (attempt !== this.pushOpening) return session.close();
     this.push = session;
+    this.pushAccounts = accountIds;
     if (session.catchUp) this.stateChange(session.catchUp);
     session.flush();
   }
