@@ -15,3 +15,4 @@ export * from './push-receiver.js';
 export * from './lmtp-client.js';
 export * from './smtp-sink.js';
 export * from './kafka-groups.js';
+export * from './access.js';

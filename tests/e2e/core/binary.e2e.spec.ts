@@ -5,7 +5,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { markBlobReferenced } from '@jmap/blobs';
-import { CORE_CAPABILITY, startTestStack, type JmapTestClient, type TestStack } from '@jmap/testing';
+import {
+  CORE_CAPABILITY,
+  shareUnannounced,
+  startTestStack,
+  type JmapTestClient,
+  type TestStack,
+} from '@jmap/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CORE = CORE_CAPABILITY;
@@ -164,7 +170,9 @@ describe('download (RFC 8620 section 6.2)', () => {
   });
 
   it('answers HEAD with the headers of the download and no body', async () => {
-    const res = await alice.fetch(`/jmap/download/${aliceAccount}/${blobId}/f.bin?type=image%2Fpng`, { method: 'HEAD' });
+    const res = await alice.fetch(`/jmap/download/${aliceAccount}/${blobId}/f.bin?type=image%2Fpng`, {
+      method: 'HEAD',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-length')).toBe('256');
     expect(res.headers.get('content-type')).toBe('image/png');
@@ -224,6 +232,22 @@ describe('download (RFC 8620 section 6.2)', () => {
     expect([viaAlice.status, viaOwn.status, missing.status]).toEqual([404, 404, 404]);
     expect(viaAlice.body.toString()).toBe(missing.body.toString());
     expect(viaOwn.body.toString()).toBe(missing.body.toString());
+  });
+
+  it('serves a blob of an account shared a moment ago to a login the gateway remembers (ADR 0011)', async () => {
+    const dan = await stack.createAccount('dan@example.com', 'dan-secret');
+    const danClient = stack.client({ email: 'dan@example.com', password: 'dan-secret' });
+    const data = new Uint8Array([7, 7, 7]);
+    const shared = await uploadOk(alice, teamAccount, data);
+    // Used a few times, so the gateway answers dan's requests from memory.
+    for (let i = 0; i < 3; i++)
+      expect((await danClient.download(dan.accountId, shared.blobId, 'x.bin')).status).toBe(404);
+    expect((await danClient.download(teamAccount, shared.blobId, 'x.bin')).status).toBe(404);
+    // Unannounced: only the gateway's look-up before a 404 can find the share.
+    await shareUnannounced(stack.db, dan.principalId, teamAccount);
+    const res = await danClient.download(teamAccount, shared.blobId, 'x.bin');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(Buffer.from(data));
   });
 });
 

@@ -3,7 +3,13 @@
  * 401 with WWW-Authenticate, and the failed-login rate limit per principal and per client address (429).
  * The gateway trusts X-Forwarded-For here so that each test can come from its own client address.
  */
-import { CORE_CAPABILITY, startTestStack, type JmapTestClient, type TestStack } from '@jmap/testing';
+import {
+  CORE_CAPABILITY,
+  shareUnannounced,
+  startTestStack,
+  type JmapTestClient,
+  type TestStack,
+} from '@jmap/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CORE = CORE_CAPABILITY;
@@ -238,11 +244,8 @@ describe('remembered logins (ADR 0011)', () => {
     // The second request and later ones are answered with the login held in memory.
     for (let i = 0; i < 3; i++)
       expect(responseName(await mailboxGet(client, erin.accountId))).toBe('Mailbox/get');
-    await stack.db.query('INSERT INTO account_access (principal_id, account_id) VALUES ($1, $2)', [
-      erin.principalId,
-      project.accountId,
-    ]);
-    // No waiting for the notification: an account the remembered login does not list is looked up first.
+    // Unannounced (as while its notification is on the way): an account the remembered login lacks is looked up.
+    await shareUnannounced(stack.db, erin.principalId, project.accountId);
     expect(responseName(await mailboxGet(client, project.accountId))).toBe('Mailbox/get');
     await stack.db.query('DELETE FROM account_access WHERE principal_id = $1 AND account_id = $2', [
       erin.principalId,

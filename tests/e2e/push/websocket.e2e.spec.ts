@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authorizationHeader,
   openJmapSocket,
+  shareUnannounced,
   sleep,
   startTestStack,
   within,
@@ -132,11 +133,8 @@ describe('the credentials over the life of a WebSocket (ADR 0011)', () => {
     };
     expect(await answer('A1', me.accountId)).toBe('Mailbox/get');
     expect(await answer('A2', team.accountId)).toBe('error accountNotFound');
-    await stack.db.query('INSERT INTO account_access (principal_id, account_id) VALUES ($1, $2)', [
-      me.principalId,
-      team.accountId,
-    ]);
-    // At once, on the open connection: an account the remembered login lacks is looked up before it is refused.
+    // Unannounced (as while its notification is on the way): an account the remembered login lacks is looked up.
+    await shareUnannounced(stack.db, me.principalId, team.accountId);
     expect(await answer('A3', team.accountId)).toBe('Mailbox/get');
 
     const closed = new Promise<number>((resolve) => ws.socket.once('close', (code) => resolve(code)));
